@@ -1,0 +1,129 @@
+package dev.mnm.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One memory of the M&M model (seed 003 §3), the single implementation of its semantics used by
+ * every runtime. Operations execute one at a time (the caller serialises them, as a NIC does).
+ *
+ * <ul>
+ *   <li>FADD on a register that holds neither 0 nor 8 bytes replies nak;</li>
+ *   <li>read / write need read / write permission on the region named, and the register must lie in it;
+ *       otherwise the reply is nak and nothing changes;</li>
+ *   <li>CAS and FADD need both (the process must be in RW);</li>
+ *   <li>changePermission takes effect only if the layout's {@link LegalChange} allows it, and
+ *       replies ack either way;</li>
+ *   <li>a crashed memory never replies: {@link #execute} returns empty and changes nothing.</li>
+ * </ul>
+ */
+public final class MemoryHost {
+    private final int id;
+    private final MemoryLayout layout;
+    private final Bytes[] registers;
+    private final Permission[] permissions;
+    private boolean crashed;
+
+    public MemoryHost(int id, MemoryLayout layout) {
+        this.id = id;
+        this.layout = layout;
+        this.registers = new Bytes[layout.registers()];
+        java.util.Arrays.fill(registers, Bytes.EMPTY);
+        this.permissions = new Permission[layout.regions().size()];
+        for (int i = 0; i < permissions.length; i++) {
+            permissions[i] = layout.regions().get(i).initial();
+        }
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public MemoryLayout layout() {
+        return layout;
+    }
+
+    public void crash() {
+        crashed = true;
+    }
+
+    public boolean crashed() {
+        return crashed;
+    }
+
+    public Permission permission(int region) {
+        return permissions[region];
+    }
+
+    /** The register's content regardless of permissions: for checkers and tests, never for protocols. */
+    public Bytes peek(int register) {
+        return registers[register];
+    }
+
+    /** Executes {@code op} on behalf of {@code process}; empty if this memory has crashed. */
+    public Optional<Reply> execute(int process, MemoryOp op) {
+        if (crashed) {
+            return Optional.empty();
+        }
+        return Optional.of(apply(process, op));
+    }
+
+    private Reply apply(int p, MemoryOp op) {
+        int ri = op.region();
+        if (ri < 0 || ri >= permissions.length) {
+            return Reply.NAK;
+        }
+        Region region = layout.regions().get(ri);
+        Permission perm = permissions[ri];
+        return switch (op) {
+            case MemoryOp.Read r -> region.contains(r.register()) && perm.canRead(p)
+                    ? new Reply.Value(registers[r.register()]) : Reply.NAK;
+            case MemoryOp.ReadRange r -> {
+                int last = r.from() + r.count() - 1;
+                if (!region.contains(r.from()) || !region.contains(last) || !perm.canRead(p)) {
+                    yield Reply.NAK;
+                }
+                List<Bytes> values = new ArrayList<>(r.count());
+                for (int i = r.from(); i <= last; i++) {
+                    values.add(registers[i]);
+                }
+                yield new Reply.Values(List.copyOf(values));
+            }
+            case MemoryOp.Write w -> {
+                if (!region.contains(w.register()) || !perm.canWrite(p)) {
+                    yield Reply.NAK;
+                }
+                registers[w.register()] = w.value();
+                yield Reply.ACK;
+            }
+            case MemoryOp.Cas c -> {
+                if (!region.contains(c.register()) || !perm.canReadWrite(p)) {
+                    yield Reply.NAK;
+                }
+                Bytes old = registers[c.register()];
+                if (old.equals(c.expected())) {
+                    registers[c.register()] = c.value();
+                }
+                yield new Reply.Value(old);
+            }
+            case MemoryOp.Fadd f -> {
+                if (!region.contains(f.register()) || !perm.canReadWrite(p)) {
+                    yield Reply.NAK;
+                }
+                Bytes old = registers[f.register()];
+                if (old.length() != 0 && old.length() != 8) {
+                    yield Reply.NAK; // not a 64-bit word
+                }
+                registers[f.register()] = Words.ofLong(Words.toLong(old) + f.delta());
+                yield new Reply.Value(old);
+            }
+            case MemoryOp.ChangePermission c -> {
+                if (layout.legalChange().allows(p, ri, perm, c.permission())) {
+                    permissions[ri] = c.permission();
+                }
+                yield Reply.ACK;
+            }
+        };
+    }
+}

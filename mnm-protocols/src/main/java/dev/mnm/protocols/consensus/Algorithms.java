@@ -1,0 +1,116 @@
+package dev.mnm.protocols.consensus;
+
+import dev.mnm.core.Bytes;
+import dev.mnm.core.ConsensusAlgorithm;
+import dev.mnm.core.Env;
+import dev.mnm.core.LegalChange;
+import dev.mnm.core.MemoryLayout;
+import dev.mnm.core.Permission;
+import dev.mnm.core.Protocol;
+import java.util.List;
+import java.util.Optional;
+
+/** The consensus algorithms of mnm, by name. */
+public final class Algorithms {
+    private Algorithms() {}
+
+    /** Paxos with message-passing acceptors: n ≥ 2f_P + 1, no memories. */
+    public static final ConsensusAlgorithm PAXOS = new ConsensusAlgorithm() {
+        @Override
+        public String name() {
+            return "paxos";
+        }
+
+        @Override
+        public int maxProcessFaults(int n) {
+            return (n - 1) / 2;
+        }
+
+        @Override
+        public int maxMemoryFaults(int m) {
+            return 0;
+        }
+
+        @Override
+        public Optional<String> checkResilience(int n, int m, int fP, int fM) {
+            if (n < 2 * fP + 1) {
+                return Optional.of("paxos needs n >= 2f_P + 1 processes, but n = " + n + " and f_P = " + fP);
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public MemoryLayout memoryLayout(int n) {
+            return MemoryLayout.singleRegion(1, Permission.readOnly(n), LegalChange.STATIC);
+        }
+
+        @Override
+        public Protocol create(Env env, Bytes input, int fM) {
+            return new Paxos(env, input);
+        }
+    };
+
+    /** Disk Paxos: memories as disks with static all-read-write permission; n ≥ f_P + 1, m ≥ 2f_M + 1. */
+    public static final ConsensusAlgorithm DISK_PAXOS = new MemoryConsensus("disk-paxos",
+            n -> MemoryLayout.singleRegion(n, Permission.allReadWrite(n), LegalChange.STATIC),
+            DiskPaxos::new);
+
+    /** Protected Memory Paxos (seed 003 Alg. 6): n ≥ f_P + 1, m ≥ 2f_M + 1, 2-deciding. */
+    public static final ConsensusAlgorithm PROTECTED_MEMORY_PAXOS = new MemoryConsensus("protected-memory-paxos",
+            n -> MemoryLayout.singleRegion(n, Permission.exclusiveWriter(1, n), LegalChange.takeExclusiveWrite(n)),
+            ProtectedMemoryPaxos::new);
+
+    public static List<ConsensusAlgorithm> all() {
+        return List.of(PAXOS, DISK_PAXOS, PROTECTED_MEMORY_PAXOS);
+    }
+
+    public static Optional<ConsensusAlgorithm> byName(String name) {
+        return all().stream().filter(a -> a.name().equals(name)).findFirst();
+    }
+
+    /** How to create one process of an algorithm. */
+    @FunctionalInterface
+    interface Factory {
+        Protocol create(Env env, Bytes input, int fM);
+    }
+
+    /** The layout of a memory for n processes. */
+    @FunctionalInterface
+    interface Layout {
+        MemoryLayout of(int n);
+    }
+
+    /** An algorithm over memories: tolerates all but one process crashing and a minority of memories. */
+    record MemoryConsensus(String name, Layout layout, Factory factory) implements ConsensusAlgorithm {
+        @Override
+        public int maxProcessFaults(int n) {
+            return n - 1;
+        }
+
+        @Override
+        public int maxMemoryFaults(int m) {
+            return (m - 1) / 2;
+        }
+
+        @Override
+        public Optional<String> checkResilience(int n, int m, int fP, int fM) {
+            if (n < fP + 1) {
+                return Optional.of(name + " needs n >= f_P + 1 processes, but n = " + n + " and f_P = " + fP);
+            }
+            if (m < 2 * fM + 1) {
+                return Optional.of(name + " needs m >= 2f_M + 1 memories, but m = " + m + " and f_M = " + fM);
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public MemoryLayout memoryLayout(int n) {
+            return layout.of(n);
+        }
+
+        @Override
+        public Protocol create(Env env, Bytes input, int fM) {
+            return factory.create(env, input, fM);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.mnm.sim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+
+/** Writes a run's events as JSON lines: {@code {"t":…,"delays":…,"kind":…, …}}. */
+public final class Trace implements AutoCloseable {
+    private final Writer out;
+    private final long delay;
+
+    public Trace(Writer out, long delay) {
+        this.out = out;
+        this.delay = delay;
+    }
+
+    /** {@code fields} alternate names and values; numbers and booleans are written bare, anything else as a string. */
+    public void event(long time, String kind, Object... fields) {
+        StringBuilder sb = new StringBuilder(96);
+        sb.append("{\"t\":").append(time).append(",\"delays\":").append((double) time / delay)
+                .append(",\"kind\":");
+        string(sb, kind);
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            sb.append(',');
+            string(sb, String.valueOf(fields[i]));
+            sb.append(':');
+            Object v = fields[i + 1];
+            if (v instanceof Number || v instanceof Boolean) {
+                sb.append(v);
+            } else {
+                string(sb, String.valueOf(v));
+            }
+        }
+        sb.append("}\n");
+        try {
+            out.write(sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void string(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
