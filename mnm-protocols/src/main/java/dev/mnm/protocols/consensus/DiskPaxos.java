@@ -38,8 +38,8 @@ class DiskPaxos extends LeaderDriven {
     }
 
     @Override
-    void attempt(long propNr, boolean first) {
-        if (env.self() == 1 && first) {
+    void attempt(long propNr) {
+        if (propNr == LOWEST) {
             phase2(propNr, input);
             return;
         }

@@ -21,7 +21,6 @@ abstract class LeaderDriven implements Protocol {
     private boolean running;
     private Bytes decided;
     private long highestSeen;
-    private int attempts;
 
     LeaderDriven(Env env, Bytes input) {
         this.env = env;
@@ -29,8 +28,14 @@ abstract class LeaderDriven implements Protocol {
         this.n = env.processes();
     }
 
-    /** One attempt with proposal number {@code propNr}; {@code first} is true on this process's first attempt. */
-    abstract void attempt(long propNr, boolean first);
+    /**
+     * The lowest proposal number, p1's first. Only an attempt with this number may skip phase 1:
+     * no lower number exists, so phase 1 could not find anything to adopt.
+     */
+    static final long LOWEST = 1;
+
+    /** One attempt with proposal number {@code propNr}. */
+    abstract void attempt(long propNr);
 
     /** Messages other than {@code Decided}. */
     void onProtocolMessage(int from, ConsensusMessage message) {}
@@ -62,10 +67,9 @@ abstract class LeaderDriven implements Protocol {
 
     private void begin() {
         running = true;
-        attempts++;
         long propNr = nextProposal();
         saw(propNr);
-        attempt(propNr, attempts == 1);
+        attempt(propNr);
     }
 
     /** The smallest k·n + self above every number seen: numbers of distinct processes never collide. */

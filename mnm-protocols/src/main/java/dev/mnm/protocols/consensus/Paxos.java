@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * Single-decree Paxos with message-passing acceptors (Lamport, "Paxos Made Simple"); every
  * process is proposer and acceptor, and a majority of n is needed, so n ≥ 2f_P + 1. The initial
- * leader p1 owns ballot 1, the lowest, so on its first attempt it skips phase 1 and decides after
+ * leader p1 owns ballot 1, the lowest, so when it proposes with it (its first attempt, unless it
+ * has already seen a higher ballot) it skips phase 1 and decides after
  * Accept and Accepted: 2 delays. It uses no memory.
  */
 class Paxos extends LeaderDriven {
@@ -32,13 +33,13 @@ class Paxos extends LeaderDriven {
     }
 
     @Override
-    void attempt(long propNr, boolean first) {
+    void attempt(long propNr) {
         ballot = propNr;
         promises.clear();
         accepts.clear();
         highestAcceptedSeen = 0;
         highestAcceptedValue = null;
-        if (env.self() == 1 && first) {
+        if (propNr == LOWEST) {
             startPhase2(input);
         } else {
             phase2 = false;

@@ -19,8 +19,9 @@ import java.util.List;
  * permission, so the read that Disk Paxos needs after its write is unnecessary. Common case: p1
  * skips phase 1 and decides after one write round trip, 2 delays (Theorem 5.1).
  *
- * <p>Where the pseudocode is silent: p1 skips phase 1 on its <em>first</em> attempt only (on a
- * later attempt it has lost the permission it started with, so it must take it like anyone else);
+ * <p>Where the pseudocode is silent: p1 skips phase 1 only on its first attempt, with proposal
+ * number 1 (on a later attempt it may have lost the permission it started with, so it must take it
+ * like anyone else);
  * proposal numbers are k·n + p; decisions reach the other processes as {@code Decided} messages.
  */
 class ProtectedMemoryPaxos extends LeaderDriven {
@@ -33,8 +34,8 @@ class ProtectedMemoryPaxos extends LeaderDriven {
     }
 
     @Override
-    void attempt(long propNr, boolean first) {
-        if (env.self() == 1 && first) {
+    void attempt(long propNr) {
+        if (propNr == LOWEST) {
             phase2(propNr, input); // p1 holds the permission from the start (line 11)
             return;
         }
