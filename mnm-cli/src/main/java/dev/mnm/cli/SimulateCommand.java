@@ -1,0 +1,226 @@
+package dev.mnm.cli;
+
+import dev.mnm.core.ConsensusAlgorithm;
+import dev.mnm.core.Env;
+import dev.mnm.protocols.consensus.Algorithms;
+import dev.mnm.sim.Fault;
+import dev.mnm.sim.SimConfig;
+import dev.mnm.sim.SimResult;
+import dev.mnm.sim.Sweep;
+import dev.mnm.sim.Timing;
+import dev.mnm.sim.Trace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mnm simulate}: one deterministic simulated consensus run, or a sweep over seeds. */
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Simulate a consensus algorithm with faults: decisions, delays, counts; or sweep many seeds.",
+        description = "Runs a consensus algorithm in the deterministic simulator and prints each process's "
+            + "decision, its time in delays (a message costs 1 delay, a memory operation 2), and exact counts of "
+            + "events, messages and memory operations. Agreement and validity are checked after every event, "
+            + "termination at the end. Exit code 0: no violation; 1: a violation (with a replay command); 2: bad usage.",
+        footer = {"", "Examples:",
+            "  mnm simulate --crash-process 1@1 --crash-memory 3@0",
+            "  mnm simulate --protocol disk-paxos --timing common-case",
+            "  mnm simulate --protocol paxos --processes 5 --sweep 2000"})
+final class SimulateCommand implements Callable<Integer> {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--protocol", paramLabel = "NAME",
+            description = "paxos | disk-paxos | protected-memory-paxos (default: ${DEFAULT-VALUE})")
+    String protocol = "protected-memory-paxos";
+
+    @Option(names = "--processes", paramLabel = "N", description = "number of processes n (default: ${DEFAULT-VALUE})")
+    int processes = 3;
+
+    @Option(names = "--memories", paramLabel = "M", description = "number of memories m (default: ${DEFAULT-VALUE})")
+    int memories = 3;
+
+    @Option(names = "--fp", paramLabel = "F", description = "process crashes to tolerate, f_P (default: the most the algorithm tolerates with n)")
+    Integer fP;
+
+    @Option(names = "--fm", paramLabel = "F", description = "memory crashes to tolerate, f_M (default: the most the algorithm tolerates with m)")
+    Integer fM;
+
+    @Option(names = "--crash-process", paramLabel = "ID@T", description = "crash process ID at time T (in delays); repeatable")
+    List<String> crashProcesses = new ArrayList<>();
+
+    @Option(names = "--crash-memory", paramLabel = "ID@T", description = "crash memory ID at time T (in delays); repeatable")
+    List<String> crashMemories = new ArrayList<>();
+
+    @Option(names = "--timing", paramLabel = "MODEL",
+            description = "common-case (every hop exactly one delay) | random (half a delay to three, reordering) (default: ${DEFAULT-VALUE})")
+    String timing = "common-case";
+
+    @Option(names = "--random-faults", description = "draw faults from the seed: up to f_P process and f_M memory crashes, "
+            + "an unstable leader oracle, slow nodes, a partition (implies --timing random)")
+    boolean randomFaults;
+
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the run, or first seed of a sweep (default: ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--sweep", paramLabel = "K", description = "run K seeds with random timing and random faults and print the violations")
+    Integer sweep;
+
+    @Option(names = "--horizon", paramLabel = "DELAYS", description = "stop a run after this many delays of virtual time (default: ${DEFAULT-VALUE})")
+    long horizon = SimConfig.DEFAULT_HORIZON / Env.DELAY;
+
+    @Option(names = "--trace", paramLabel = "FILE", description = "write every event of the run as JSON lines to FILE")
+    Path trace;
+
+    @Override
+    public Integer call() throws IOException {
+        SimConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        if (sweep != null) {
+            return runSweep(config, out);
+        }
+        SimResult result;
+        if (trace != null) {
+            try (Trace t = new Trace(Files.newBufferedWriter(trace, StandardCharsets.UTF_8), Env.DELAY)) {
+                result = dev.mnm.sim.Simulation.run(config, t);
+            }
+        } else {
+            result = dev.mnm.sim.Simulation.run(config);
+        }
+        print(result, out);
+        return result.ok() ? 0 : 1;
+    }
+
+    private SimConfig config() {
+        ConsensusAlgorithm algorithm = Algorithms.byName(protocol).orElseThrow(() -> usage(
+                "unknown protocol '" + protocol + "': use one of "
+                        + Algorithms.all().stream().map(ConsensusAlgorithm::name).collect(Collectors.joining(", "))));
+        if (processes < 1 || processes > 63) {
+            throw usage("--processes must be between 1 and 63: " + processes);
+        }
+        if (memories < 0 || memories > 63) {
+            throw usage("--memories must be between 0 and 63: " + memories);
+        }
+        if (horizon < 1) {
+            throw usage("--horizon must be at least 1 delay");
+        }
+        if (sweep != null && (sweep < 1 || sweep > 10_000_000)) {
+            throw usage("--sweep must be between 1 and 10000000: " + sweep);
+        }
+        Timing t;
+        try {
+            t = Timing.fromCli(timing);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+        SimConfig c = SimConfig.of(algorithm, processes, memories)
+                .withFaultBounds(fP != null ? fP : algorithm.maxProcessFaults(processes),
+                        fM != null ? fM : algorithm.maxMemoryFaults(memories))
+                .withTiming(t).withSeed(seed).withHorizon(horizon * Env.DELAY);
+        c.resilienceProblem().ifPresent(rule -> {
+            throw usage(rule);
+        });
+        for (String s : crashProcesses) {
+            long[] at = parseCrash("--crash-process", s, processes, "processes");
+            c = c.withFault(new Fault.CrashProcess((int) at[0], at[1]));
+        }
+        for (String s : crashMemories) {
+            long[] at = parseCrash("--crash-memory", s, memories, "memories");
+            c = c.withFault(new Fault.CrashMemory((int) at[0], at[1]));
+        }
+        return randomFaults ? c.withRandomFaults() : c;
+    }
+
+    /** "ID@T" → {id, time in time units}. */
+    private long[] parseCrash(String option, String s, int count, String what) {
+        String[] parts = s.split("@", -1);
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            int id = Integer.parseInt(parts[0].trim());
+            double delays = Double.parseDouble(parts[1].trim());
+            if (id < 1 || id > count) {
+                throw usage(option + " " + s + ": ID must be between 1 and " + count + " (there are " + count + " " + what + ")");
+            }
+            if (!(delays >= 0) || delays > 1e12) {
+                throw usage(option + " " + s + ": time must be a non-negative number of delays");
+            }
+            return new long[] {id, Math.round(delays * Env.DELAY)};
+        } catch (NumberFormatException e) {
+            throw usage(option + " takes ID@T, a process or memory id and a time in delays (e.g. 1@2.5): '" + s + "'");
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private static void print(SimResult r, PrintWriter out) {
+        SimConfig c = r.config();
+        out.printf("%s  n=%d m=%d f_P=%d f_M=%d  timing=%s  seed=%d%n", c.algorithm().name(), c.processes(),
+                c.memories(), c.fP(), c.fM(), c.timing().cliName(), c.seed());
+        if (!r.crashedProcesses().isEmpty() || !r.crashedMemories().isEmpty()) {
+            out.printf("crashed: processes %s, memories %s%n", r.crashedProcesses(), r.crashedMemories());
+        }
+        for (int p = 1; p <= c.processes(); p++) {
+            SimResult.Decision d = r.decisions().get(p);
+            String state = d != null ? String.format("decided %s at %.2f delays", d.value(), d.delays())
+                    : r.crashedProcesses().contains(p) ? "crashed, undecided" : "undecided";
+            out.printf("  process %d: %s%n", p, state);
+        }
+        double first = r.firstDecisionDelays();
+        out.println(first < 0 ? "first decision: none" : String.format("first decision: %.2f delays", first));
+        SimResult.Counts k = r.counts();
+        out.printf("counts: %d events, %d messages %s, %d memory operations %s%n", k.events(), k.messages(),
+                kinds(k.messagesByKind()), k.memoryOps(), kinds(k.memoryOpsByKind()));
+        if (!r.terminationExpected()) {
+            out.println("note: the faults exceed f_P or f_M, so termination is not guaranteed and was not checked");
+        }
+        if (r.ok()) {
+            out.println("invariants: uniform agreement, validity" + (r.terminationExpected() ? ", termination" : "") + ": ok");
+        } else {
+            out.println("VIOLATION " + r.failureReport());
+        }
+    }
+
+    private static String kinds(Map<String, Long> byKind) {
+        return byKind.isEmpty() ? "" : new java.util.TreeMap<>(byKind).toString();
+    }
+
+    private int runSweep(SimConfig config, PrintWriter out) {
+        long start = System.nanoTime();
+        boolean tty = System.console() != null;
+        int total = sweep;
+        Sweep.Outcome o = Sweep.run(config, config.seed(), total, 20, k -> {
+            if (tty && (k % Math.max(1, total / 100) == 0 || k == total)) {
+                int width = 40;
+                int filled = (int) ((long) k * width / total);
+                System.err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + k + "/" + total);
+                if (k == total) {
+                    System.err.println();
+                }
+            }
+        });
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf("%s  n=%d m=%d f_P=%d f_M=%d: %d seeds from %d, random timing and faults, %d events in %.1f s%n",
+                config.algorithm().name(), config.processes(), config.memories(), config.fP(), config.fM(),
+                o.runs(), config.seed(), o.events(), seconds);
+        if (o.ok()) {
+            out.println("violations: none");
+            return 0;
+        }
+        out.println("violations (first " + o.failures().size() + "):");
+        out.print(o.report());
+        return 1;
+    }
+}
