@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * changes the number of seeds; a failure prints its seed and the command that replays it.
  */
 class SweepTest {
-    static final int SEEDS = Integer.getInteger("sweep.seeds", 2_000);
+    static final int SEEDS = Integer.getInteger("sweep.seeds", 5_000);
 
     static Stream<Arguments> configurations() {
         return Stream.of(
@@ -36,5 +36,14 @@ class SweepTest {
         assertThat(outcome.failures()).as(outcome.report()).isEmpty();
         assertThat(outcome.runs()).isEqualTo(SEEDS);
         assertThat(outcome.decidedRuns()).as("runs in which someone decided").isEqualTo(SEEDS);
+        // the sweep must not be a row of easy runs: each kind of trouble in at least a tenth of them
+        Sweep.Coverage c = outcome.coverage();
+        System.out.println(algorithm.name() + " n=" + n + " m=" + m + ": " + c);
+        assertThat(c.processCrashes()).isGreaterThan(SEEDS / 10);
+        assertThat(c.leaderCrashes()).isGreaterThan(SEEDS / 10);
+        assertThat(c.takeovers()).isGreaterThan(SEEDS / 10);
+        if (m >= 3) {
+            assertThat(c.memoryCrashes()).isGreaterThan(SEEDS / 10);
+        }
     }
 }
