@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /** An immutable byte string: the content of a register, a consensus value, a log entry. */
-public final class Bytes implements Comparable<Bytes> {
+public final class Bytes {
     public static final Bytes EMPTY = new Bytes(new byte[0]);
 
     private final byte[] data;
@@ -54,11 +54,6 @@ public final class Bytes implements Comparable<Bytes> {
     @Override
     public int hashCode() {
         return hash;
-    }
-
-    @Override
-    public int compareTo(Bytes o) {
-        return Arrays.compare(data, o.data);
     }
 
     /** Printable UTF-8 as itself, anything else as hex. */

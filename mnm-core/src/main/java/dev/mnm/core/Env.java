@@ -34,9 +34,6 @@ public interface Env {
     /** Reports this process's decision (once). */
     void decide(Bytes value);
 
-    /** A free-form note for the trace. */
-    void note(String text);
-
     /** The time units in one message delay. */
     long DELAY = 100;
 

@@ -12,8 +12,6 @@ final class ConsensusInvariants {
     private final Bytes[] inputs;
     private final SimResult.Decision[] decisions;
     private Bytes agreed;
-    private int lastChecked;
-    private int recorded;
     private String pending;
 
     ConsensusInvariants(Bytes[] inputs, SimResult.Decision[] decisions) {
@@ -21,7 +19,7 @@ final class ConsensusInvariants {
         this.decisions = decisions;
     }
 
-    /** Records process {@code p}'s decision. */
+    /** Records process {@code p}'s decision; what it breaks is reported by the next {@link #check}. */
     void decided(int p, Bytes value, long time) {
         if (decisions[p] != null) {
             if (!decisions[p].value().equals(value)) {
@@ -30,7 +28,6 @@ final class ConsensusInvariants {
             return;
         }
         decisions[p] = new SimResult.Decision(value, time);
-        recorded++;
         boolean valid = false;
         for (int q = 1; q < inputs.length; q++) {
             valid |= inputs[q].equals(value);
@@ -53,12 +50,9 @@ final class ConsensusInvariants {
 
     /** Called after every event: reports what the event broke. */
     void check(List<String> violations) {
-        if (recorded != lastChecked || pending != null) {
-            lastChecked = recorded;
-            if (pending != null) {
-                violations.add(pending);
-                pending = null;
-            }
+        if (pending != null) {
+            violations.add(pending);
+            pending = null;
         }
     }
 }

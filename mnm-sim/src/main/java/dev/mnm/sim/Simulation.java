@@ -57,8 +57,6 @@ public final class Simulation {
     private long memoryOps;
     private long stableAt;
     private int omegaLeader;
-    private int crashedProcessCount;
-    private int crashedMemoryCount;
     private int plannedProcessCrashes;
     private int plannedMemoryCrashes;
     private boolean partitionsHeal = true;
@@ -230,7 +228,6 @@ public final class Simulation {
             return;
         }
         nodes[p].crashed = true;
-        crashedProcessCount++;
         trace("crash-process", "process", p);
         if (now >= stableAt) {
             at(now + DETECTION, this::refreshOmega);
@@ -240,7 +237,6 @@ public final class Simulation {
     private void crashMemory(int i) {
         if (!memories[i].crashed()) {
             memories[i].crash();
-            crashedMemoryCount++;
             trace("crash-memory", "memory", i);
         }
     }
@@ -415,11 +411,6 @@ public final class Simulation {
         public void decide(Bytes value) {
             trace("decide", "process", id, "value", value);
             invariants.decided(id, value, now);
-        }
-
-        @Override
-        public void note(String text) {
-            trace("note", "process", id, "text", text);
         }
     }
 }
