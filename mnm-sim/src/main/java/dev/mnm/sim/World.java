@@ -1,0 +1,325 @@
+package dev.mnm.sim;
+
+import dev.mnm.core.Bytes;
+import dev.mnm.core.Env;
+import dev.mnm.core.MemoryHost;
+import dev.mnm.core.MemoryLayout;
+import dev.mnm.core.MemoryOp;
+import dev.mnm.core.Message;
+import dev.mnm.core.Protocol;
+import dev.mnm.core.Reply;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The simulated world every simulation shares: virtual time, one event queue ordered by (time,
+ * sequence number), processes with their {@link Env}, memories, hop delays drawn from one
+ * {@link Chooser}, crashes, slow nodes and partitions, and exact counts. It knows nothing of what
+ * the processes compute.
+ */
+final class World {
+    private final Timing timing;
+    private final Chooser chooser;
+    private final Trace trace;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    final int n;
+    final int m;
+    final MemoryHost[] memories;
+    private final Node[] nodes;
+    private final int[] slowProcess;
+    private final int[] slowMemory;
+    private final List<Fault.Partition> partitions = new ArrayList<>();
+    private final Map<String, Long> opsByKind = new TreeMap<>();
+    private final Map<String, Long> messagesByKind = new TreeMap<>();
+    private long now;
+    private long seq;
+    private long events;
+    private long messages;
+    private long memoryOps;
+    /** Memory round trips on the causal chain of the callback now running. */
+    private int depth;
+    private Decisions decisions = (p, v) -> {
+        throw new UnsupportedOperationException("process " + p + " decided, but nothing here takes decisions");
+    };
+    private IntConsumer onCrash = p -> { };
+
+    /** Where decisions go. */
+    interface Decisions {
+        void decided(int process, Bytes value);
+    }
+
+    World(int n, int m, MemoryLayout layout, Timing timing, Chooser chooser, Trace trace) {
+        this.n = n;
+        this.m = m;
+        this.timing = timing;
+        this.chooser = chooser;
+        this.trace = trace;
+        this.memories = new MemoryHost[m + 1];
+        for (int i = 1; i <= m; i++) {
+            memories[i] = new MemoryHost(i, layout);
+        }
+        this.nodes = new Node[n + 1];
+        for (int p = 1; p <= n; p++) {
+            nodes[p] = new Node(p);
+        }
+        this.slowProcess = new int[n + 1];
+        this.slowMemory = new int[m + 1];
+        Arrays.fill(slowProcess, 1);
+        Arrays.fill(slowMemory, 1);
+    }
+
+    void onDecide(Decisions d) {
+        this.decisions = d;
+    }
+
+    void onProcessCrash(IntConsumer c) {
+        this.onCrash = c;
+    }
+
+    Env env(int p) {
+        return nodes[p];
+    }
+
+    void install(int p, Protocol protocol) {
+        nodes[p].protocol = protocol;
+    }
+
+    Protocol protocol(int p) {
+        return nodes[p].protocol;
+    }
+
+    boolean crashed(int p) {
+        return nodes[p].crashed;
+    }
+
+    long now() {
+        return now;
+    }
+
+    int depth() {
+        return depth;
+    }
+
+    /** Runs {@code action} at {@code time} with no causal history (depth 0). */
+    void at(long time, Runnable action) {
+        queue.add(new Event(time, seq++, 0, action));
+    }
+
+    private void at(long time, int depth, Runnable action) {
+        queue.add(new Event(time, seq++, depth, action));
+    }
+
+    /** Runs the next event if there is one at or before {@code horizon}; false otherwise. */
+    boolean step(long horizon) {
+        Event e = queue.peek();
+        if (e == null || e.time > horizon) {
+            return false;
+        }
+        queue.poll();
+        now = e.time;
+        depth = e.depth;
+        e.action.run();
+        events++;
+        return true;
+    }
+
+    void crashProcess(int p) {
+        checkProcess(p);
+        if (!nodes[p].crashed) {
+            nodes[p].crashed = true;
+            trace("crash-process", "process", p);
+            onCrash.accept(p);
+        }
+    }
+
+    void crashMemory(int i) {
+        checkMemory(i);
+        if (!memories[i].crashed()) {
+            memories[i].crash();
+            trace("crash-memory", "memory", i);
+        }
+    }
+
+    void slow(boolean memory, int id, int factor) {
+        if (memory) {
+            checkMemory(id);
+            slowMemory[id] = factor;
+        } else {
+            checkProcess(id);
+            slowProcess[id] = factor;
+        }
+    }
+
+    void partition(Fault.Partition p) {
+        partitions.add(p);
+    }
+
+    void checkProcess(int p) {
+        if (p < 1 || p > n) {
+            throw new IllegalArgumentException("no process " + p + " (processes are 1.." + n + ")");
+        }
+    }
+
+    void checkMemory(int i) {
+        if (i < 1 || i > m) {
+            throw new IllegalArgumentException("no memory " + i + " (memories are 1.." + m + ")");
+        }
+    }
+
+    SimResult.Counts counts() {
+        return new SimResult.Counts(events, messages, memoryOps, Map.copyOf(opsByKind), Map.copyOf(messagesByKind));
+    }
+
+    void trace(String kind, Object... fields) {
+        if (trace != null) {
+            trace.event(now, kind, fields);
+        }
+    }
+
+    private long hop(int processFactor, int otherFactor) {
+        long base = timing == Timing.COMMON_CASE ? Env.DELAY : chooser.between(Env.DELAY / 2, 3 * Env.DELAY);
+        return base * Math.max(processFactor, otherFactor);
+    }
+
+    private static final class Event implements Comparable<Event> {
+        final long time;
+        final long seq;
+        final int depth;
+        final Runnable action;
+
+        Event(long time, long seq, int depth, Runnable action) {
+            this.time = time;
+            this.seq = seq;
+            this.depth = depth;
+            this.action = action;
+        }
+
+        @Override
+        public int compareTo(Event o) {
+            int c = Long.compare(time, o.time);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** A pending memory operation of one process on one memory, and the depth it was issued at. */
+    private record PendingOp(MemoryOp op, Consumer<Reply> onReply, int depth) {}
+
+    /** One simulated process: its protocol instance and the {@link Env} it sees. */
+    private final class Node implements Env {
+        final int id;
+        Protocol protocol;
+        boolean crashed;
+        private final boolean[] busy = new boolean[m + 1];
+        @SuppressWarnings("unchecked")
+        private final ArrayDeque<PendingOp>[] waiting = new ArrayDeque[m + 1];
+
+        Node(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public int self() {
+            return id;
+        }
+
+        @Override
+        public int processes() {
+            return n;
+        }
+
+        @Override
+        public int memories() {
+            return m;
+        }
+
+        @Override
+        public void send(int to, Message message) {
+            checkProcess(to);
+            messages++;
+            messagesByKind.merge(message.getClass().getSimpleName(), 1L, Long::sum);
+            long arrival = now + hop(slowProcess[id], slowProcess[to]);
+            for (Fault.Partition p : partitions) {
+                boolean fromIn = (p.side() & (1L << id)) != 0;
+                boolean toIn = (p.side() & (1L << to)) != 0;
+                if (fromIn != toIn && now >= p.from() && now < p.until()) {
+                    arrival = Math.max(arrival, p.until() + hop(slowProcess[id], slowProcess[to]));
+                }
+            }
+            trace("send", "from", id, "to", to, "msg", message);
+            int from = id;
+            at(arrival, depth, () -> {
+                Node target = nodes[to];
+                if (!target.crashed) {
+                    trace("deliver", "from", from, "to", to, "msg", message);
+                    target.protocol.onMessage(from, message);
+                }
+            });
+        }
+
+        @Override
+        public void memory(int memory, MemoryOp op, Consumer<Reply> onReply) {
+            checkMemory(memory);
+            memoryOps++;
+            opsByKind.merge(op.getClass().getSimpleName(), 1L, Long::sum);
+            PendingOp pending = new PendingOp(op, onReply, depth + 1);
+            if (busy[memory]) {
+                if (waiting[memory] == null) {
+                    waiting[memory] = new ArrayDeque<>();
+                }
+                waiting[memory].add(pending);
+            } else {
+                dispatch(memory, pending);
+            }
+        }
+
+        private void dispatch(int memory, PendingOp pending) {
+            busy[memory] = true;
+            MemoryOp op = pending.op();
+            trace("mem-issue", "process", id, "memory", memory, "op", op);
+            at(now + hop(slowProcess[id], slowMemory[memory]), pending.depth(), () -> {
+                Optional<Reply> reply = memories[memory].execute(id, op);
+                if (reply.isEmpty()) {
+                    return; // a crashed memory never answers
+                }
+                trace("mem-exec", "process", id, "memory", memory, "op", op, "reply", reply.get());
+                at(now + hop(slowProcess[id], slowMemory[memory]), pending.depth(), () -> {
+                    if (crashed) {
+                        return;
+                    }
+                    trace("mem-reply", "process", id, "memory", memory, "reply", reply.get());
+                    busy[memory] = false;
+                    ArrayDeque<PendingOp> q = waiting[memory];
+                    if (q != null && !q.isEmpty()) {
+                        dispatch(memory, q.poll());
+                    }
+                    pending.onReply().accept(reply.get());
+                });
+            });
+        }
+
+        @Override
+        public Timer setTimer(long delay, Runnable action) {
+            boolean[] cancelled = new boolean[1];
+            at(now + Math.max(0, delay), depth, () -> {
+                if (!cancelled[0] && !crashed) {
+                    action.run();
+                }
+            });
+            return () -> cancelled[0] = true;
+        }
+
+        @Override
+        public void decide(Bytes value) {
+            trace("decide", "process", id, "value", value);
+            decisions.decided(id, value);
+        }
+    }
+}
