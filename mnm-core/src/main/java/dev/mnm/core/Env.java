@@ -23,8 +23,10 @@ public interface Env {
 
     /**
      * Issues {@code op} on memory {@code memory}; {@code onReply} runs when its reply arrives, and
-     * never if the memory has crashed. The runtime keeps at most one operation of this process
-     * outstanding per memory (seed 003 §3) and issues later ones in order once it completes.
+     * never if the memory has crashed. Operations of one process on one memory execute and reply
+     * in the order issued, as on an RDMA queue pair; a protocol that keeps at most one outstanding
+     * per memory (seed 003 §3) issues the next from the previous one's callback, and one that
+     * pipelines (SWARM's doorbell-batched write + read) issues them together.
      */
     void memory(int memory, MemoryOp op, Consumer<Reply> onReply);
 

@@ -8,7 +8,6 @@ import dev.mnm.core.MemoryOp;
 import dev.mnm.core.Message;
 import dev.mnm.core.Protocol;
 import dev.mnm.core.Reply;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,14 +56,25 @@ final class World {
     }
 
     World(int n, int m, MemoryLayout layout, Timing timing, Chooser chooser, Trace trace) {
+        this(n, m, layout, null, timing, chooser, trace);
+    }
+
+    /**
+     * With {@code extra} not null, memory m + 1 has that layout: an additional memory outside the
+     * m that {@link Env#memories()} reports and that faults may crash.
+     */
+    World(int n, int m, MemoryLayout layout, MemoryLayout extra, Timing timing, Chooser chooser, Trace trace) {
         this.n = n;
         this.m = m;
         this.timing = timing;
         this.chooser = chooser;
         this.trace = trace;
-        this.memories = new MemoryHost[m + 1];
+        this.memories = new MemoryHost[m + (extra == null ? 1 : 2)];
         for (int i = 1; i <= m; i++) {
             memories[i] = new MemoryHost(i, layout);
+        }
+        if (extra != null) {
+            memories[m + 1] = new MemoryHost(m + 1, extra);
         }
         this.nodes = new Node[n + 1];
         for (int p = 1; p <= n; p++) {
@@ -141,7 +151,9 @@ final class World {
     }
 
     void crashMemory(int i) {
-        checkMemory(i);
+        if (i < 1 || i > m) {
+            throw new IllegalArgumentException("no memory " + i + " to crash (memories are 1.." + m + ")");
+        }
         if (!memories[i].crashed()) {
             memories[i].crash();
             trace("crash-memory", "memory", i);
@@ -169,8 +181,8 @@ final class World {
     }
 
     void checkMemory(int i) {
-        if (i < 1 || i > m) {
-            throw new IllegalArgumentException("no memory " + i + " (memories are 1.." + m + ")");
+        if (i < 1 || i >= memories.length) {
+            throw new IllegalArgumentException("no memory " + i + " (memories are 1.." + (memories.length - 1) + ")");
         }
     }
 
@@ -209,17 +221,14 @@ final class World {
         }
     }
 
-    /** A pending memory operation of one process on one memory, and the depth it was issued at. */
-    private record PendingOp(MemoryOp op, Consumer<Reply> onReply, int depth) {}
-
     /** One simulated process: its protocol instance and the {@link Env} it sees. */
     private final class Node implements Env {
         final int id;
         Protocol protocol;
         boolean crashed;
-        private final boolean[] busy = new boolean[m + 1];
-        @SuppressWarnings("unchecked")
-        private final ArrayDeque<PendingOp>[] waiting = new ArrayDeque[m + 1];
+        /** When this process's latest request to / reply from each memory arrives: queue pairs are FIFO. */
+        private final long[] lastRequest = new long[memories.length];
+        private final long[] lastReply = new long[memories.length];
 
         Node(int id) {
             this.id = id;
@@ -269,38 +278,23 @@ final class World {
             checkMemory(memory);
             memoryOps++;
             opsByKind.merge(op.getClass().getSimpleName(), 1L, Long::sum);
-            PendingOp pending = new PendingOp(op, onReply, depth + 1);
-            if (busy[memory]) {
-                if (waiting[memory] == null) {
-                    waiting[memory] = new ArrayDeque<>();
-                }
-                waiting[memory].add(pending);
-            } else {
-                dispatch(memory, pending);
-            }
-        }
-
-        private void dispatch(int memory, PendingOp pending) {
-            busy[memory] = true;
-            MemoryOp op = pending.op();
+            int d = depth + 1;
             trace("mem-issue", "process", id, "memory", memory, "op", op);
-            at(now + hop(slowProcess[id], slowMemory[memory]), pending.depth(), () -> {
+            long arrival = Math.max(now + hop(slowProcess[id], slowMemory[memory]), lastRequest[memory]);
+            lastRequest[memory] = arrival;
+            at(arrival, d, () -> {
                 Optional<Reply> reply = memories[memory].execute(id, op);
                 if (reply.isEmpty()) {
                     return; // a crashed memory never answers
                 }
                 trace("mem-exec", "process", id, "memory", memory, "op", op, "reply", reply.get());
-                at(now + hop(slowProcess[id], slowMemory[memory]), pending.depth(), () -> {
-                    if (crashed) {
-                        return;
+                long back = Math.max(now + hop(slowProcess[id], slowMemory[memory]), lastReply[memory]);
+                lastReply[memory] = back;
+                at(back, d, () -> {
+                    if (!crashed) {
+                        trace("mem-reply", "process", id, "memory", memory, "reply", reply.get());
+                        onReply.accept(reply.get());
                     }
-                    trace("mem-reply", "process", id, "memory", memory, "reply", reply.get());
-                    busy[memory] = false;
-                    ArrayDeque<PendingOp> q = waiting[memory];
-                    if (q != null && !q.isEmpty()) {
-                        dispatch(memory, q.poll());
-                    }
-                    pending.onReply().accept(reply.get());
                 });
             });
         }
