@@ -11,11 +11,17 @@ public interface RegisterAlgorithm {
     /** The name used on the command line, e.g. {@code swarm-register}. */
     String name();
 
-    /** The checker's model for its histories: {@code register} or {@code max-register}. */
-    String model();
+    /** What its histories satisfy, and so how a runtime checks them. */
+    enum Guarantee {
+        /** Linearizable as a read/write register. */
+        LINEARIZABLE_REGISTER,
+        /** A max register as seed 002 specifies it: validity, read-read and write-read monotonicity. */
+        MAX_REGISTER,
+        /** Nothing beyond liveness is promised (the naive majority register is regular, not atomic). */
+        NONE
+    }
 
-    /** Whether its histories are linearizable; the naive majority register's are not. */
-    boolean atomic();
+    Guarantee guarantee();
 
     /** The layout of each of the m memories, for clients 1..clients. */
     MemoryLayout memoryLayout(int clients);

@@ -11,8 +11,8 @@ import java.util.List;
  * (both counted by the runtime).
  */
 public record RegisterResult(RegisterConfig config, History history, Checker.Result check, int[] writeRtts,
-                             int[] readRtts, double[] writeDelays, double[] readDelays, List<String> violations,
-                             SimResult.Counts counts) {
+                             int[] readRtts, double[] writeDelays, double[] readDelays, int crashedMemories,
+                             List<String> violations, SimResult.Counts counts) {
     public boolean ok() {
         return violations.isEmpty();
     }

@@ -81,7 +81,7 @@ final class World {
             nodes[p] = new Node(p);
         }
         this.slowProcess = new int[n + 1];
-        this.slowMemory = new int[m + 1];
+        this.slowMemory = new int[memories.length];
         Arrays.fill(slowProcess, 1);
         Arrays.fill(slowMemory, 1);
     }
@@ -197,7 +197,9 @@ final class World {
     }
 
     private long hop(int processFactor, int otherFactor) {
-        long base = timing == Timing.COMMON_CASE ? Env.DELAY : chooser.between(Env.DELAY / 2, 3 * Env.DELAY);
+        long base = timing == Timing.COMMON_CASE ? Env.DELAY
+                : chooser.chance(90) ? chooser.between(Env.DELAY / 2, 3 * Env.DELAY)
+                : chooser.between(3 * Env.DELAY, 12 * Env.DELAY); // a heavy tail: some hops are slow
         return base * Math.max(processFactor, otherFactor);
     }
 

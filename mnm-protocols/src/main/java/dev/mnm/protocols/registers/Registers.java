@@ -5,6 +5,7 @@ import dev.mnm.core.LegalChange;
 import dev.mnm.core.MemoryLayout;
 import dev.mnm.core.Permission;
 import dev.mnm.core.RegisterAlgorithm;
+import dev.mnm.core.RegisterAlgorithm.Guarantee;
 import dev.mnm.core.RegisterClient;
 import java.util.List;
 import java.util.Optional;
@@ -19,17 +20,17 @@ public final class Registers {
         return MemoryLayout.singleRegion(clients, Permission.allReadWrite(clients), LegalChange.STATIC);
     }
 
-    public static final RegisterAlgorithm MAJORITY = new Spec("majority-register", "register", false,
+    public static final RegisterAlgorithm MAJORITY = new Spec("majority-register", Guarantee.NONE,
             c -> MemoryLayout.singleRegion(1, Permission.allReadWrite(c), LegalChange.STATIC), false,
             MajorityRegister::new);
 
-    public static final RegisterAlgorithm ABD = new Spec("abd", "register", true, Registers::entries, false,
+    public static final RegisterAlgorithm ABD = new Spec("abd", Guarantee.LINEARIZABLE_REGISTER, Registers::entries, false,
             AbdRegister::new);
 
-    public static final RegisterAlgorithm MAX_REGISTER = new Spec("max-register", "max-register", true,
+    public static final RegisterAlgorithm MAX_REGISTER = new Spec("max-register", Guarantee.MAX_REGISTER,
             Registers::entries, false, MaxRegister::new);
 
-    public static final RegisterAlgorithm SWARM = new Spec("swarm-register", "register", true, Registers::entries,
+    public static final RegisterAlgorithm SWARM = new Spec("swarm-register", Guarantee.LINEARIZABLE_REGISTER, Registers::entries,
             true, SwarmRegister::new);
 
     public static List<RegisterAlgorithm> all() {
@@ -41,7 +42,7 @@ public final class Registers {
     }
 
     /** How a register is built: its memory layout, whether it needs the reliable lock memory, its clients. */
-    record Spec(String name, String model, boolean atomic, java.util.function.IntFunction<MemoryLayout> layout,
+    record Spec(String name, Guarantee guarantee, java.util.function.IntFunction<MemoryLayout> layout,
                 boolean lockMemory, BiFunction<Env, Integer, RegisterClient> factory) implements RegisterAlgorithm {
         @Override
         public MemoryLayout memoryLayout(int clients) {
