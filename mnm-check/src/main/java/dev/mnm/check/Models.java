@@ -8,7 +8,12 @@ public final class Models {
     private Models() {}
 
     /** The register's content; {@code null} is ⊥. */
-    record Cell(String value) {}
+    record Cell(String value) {
+        @Override
+        public String toString() {
+            return value == null ? "⊥" : value;
+        }
+    }
 
     private static final Cell EMPTY = new Cell(null);
 

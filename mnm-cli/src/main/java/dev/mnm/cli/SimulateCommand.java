@@ -2,7 +2,9 @@ package dev.mnm.cli;
 
 import dev.mnm.core.ConsensusAlgorithm;
 import dev.mnm.core.Env;
+import dev.mnm.core.RegisterAlgorithm;
 import dev.mnm.protocols.consensus.Algorithms;
+import dev.mnm.protocols.registers.Registers;
 import dev.mnm.sim.Fault;
 import dev.mnm.sim.SimConfig;
 import dev.mnm.sim.SimResult;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Spec;
             + "termination at the end. Exit code 0: no violation; 1: a violation (with a replay command); 2: bad usage.",
         footer = {"", "Examples:",
             "  mnm simulate --crash-process 1@1 --crash-memory 3@0",
+            "  mnm simulate --protocol swarm-register --clients 4 --memories 3 --ops 200 --crash-memory 2@50 --history h.jsonl",
             "  mnm simulate --protocol disk-paxos --timing common-case",
             "  mnm simulate --protocol paxos --processes 5 --sweep 2000"})
 final class SimulateCommand implements Callable<Integer> {
@@ -40,7 +43,8 @@ final class SimulateCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--protocol", paramLabel = "NAME",
-            description = "paxos | disk-paxos | protected-memory-paxos (default: ${DEFAULT-VALUE})")
+            description = "consensus: paxos | disk-paxos | protected-memory-paxos; registers: swarm-register | abd | "
+                    + "max-register | majority-register (default: ${DEFAULT-VALUE})")
     String protocol = "protected-memory-paxos";
 
     @Option(names = "--processes", paramLabel = "N", description = "number of processes n (default: ${DEFAULT-VALUE})")
@@ -75,14 +79,32 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--sweep", paramLabel = "K", description = "run K seeds with random timing and random faults and print the violations")
     Integer sweep;
 
-    @Option(names = "--horizon", paramLabel = "DELAYS", description = "stop a run after this many delays of virtual time (default: ${DEFAULT-VALUE})")
-    long horizon = SimConfig.DEFAULT_HORIZON / Env.DELAY;
+    @Option(names = "--horizon", paramLabel = "DELAYS", description = "stop a run after this many delays of virtual time (default: ${DEFAULT-VALUE}; registers: 100000)")
+    long horizon = DEFAULT_HORIZON_DELAYS;
+
+    static final long DEFAULT_HORIZON_DELAYS = SimConfig.DEFAULT_HORIZON / Env.DELAY;
 
     @Option(names = "--trace", paramLabel = "FILE", description = "write every event of the run as JSON lines to FILE")
     Path trace;
 
+    @Option(names = "--clients", paramLabel = "C", description = "registers: number of clients (default: ${DEFAULT-VALUE})")
+    int clients = 3;
+
+    @Option(names = "--writers", paramLabel = "W", description = "registers: clients 1..W read and write, the rest only read (default: all)")
+    Integer writers;
+
+    @Option(names = "--ops", paramLabel = "K", description = "registers: operations per client (default: ${DEFAULT-VALUE})")
+    int ops = 100;
+
+    @Option(names = "--history", paramLabel = "FILE", description = "registers: write the client history as JSON lines to FILE "
+            + "(and, if the checker rejects it, its report to FILE.html)")
+    Path history;
+
     @Override
     public Integer call() throws IOException {
+        if (Registers.byName(protocol).isPresent()) {
+            return new RegisterRun(this).call();
+        }
         SimConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
         if (sweep != null) {
@@ -103,7 +125,8 @@ final class SimulateCommand implements Callable<Integer> {
     private SimConfig config() {
         ConsensusAlgorithm algorithm = Algorithms.byName(protocol).orElseThrow(() -> usage(
                 "unknown protocol '" + protocol + "': use one of "
-                        + Algorithms.all().stream().map(ConsensusAlgorithm::name).collect(Collectors.joining(", "))));
+                        + Algorithms.all().stream().map(ConsensusAlgorithm::name).collect(Collectors.joining(", "))
+                        + ", " + Registers.all().stream().map(RegisterAlgorithm::name).collect(Collectors.joining(", "))));
         if (processes < 1 || processes > 63) {
             throw usage("--processes must be between 1 and 63: " + processes);
         }
@@ -113,15 +136,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (horizon < 1) {
             throw usage("--horizon must be at least 1 delay");
         }
-        if (sweep != null && (sweep < 1 || sweep > 10_000_000)) {
-            throw usage("--sweep must be between 1 and 10000000: " + sweep);
-        }
-        Timing t;
-        try {
-            t = Timing.fromCli(timing);
-        } catch (IllegalArgumentException e) {
-            throw usage(e.getMessage());
-        }
+        checkSweep();
+        Timing t = timing();
         SimConfig c = SimConfig.of(algorithm, processes, memories)
                 .withFaultBounds(fP != null ? fP : algorithm.maxProcessFaults(processes),
                         fM != null ? fM : algorithm.maxMemoryFaults(memories))
@@ -140,8 +156,22 @@ final class SimulateCommand implements Callable<Integer> {
         return randomFaults ? c.withRandomFaults() : c;
     }
 
+    void checkSweep() {
+        if (sweep != null && (sweep < 1 || sweep > 10_000_000)) {
+            throw usage("--sweep must be between 1 and 10000000: " + sweep);
+        }
+    }
+
+    Timing timing() {
+        try {
+            return Timing.fromCli(timing);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
     /** "ID@T" → {id, time in time units}. */
-    private long[] parseCrash(String option, String s, int count, String what) {
+    long[] parseCrash(String option, String s, int count, String what) {
         String[] parts = s.split("@", -1);
         try {
             if (parts.length != 2) {
@@ -161,8 +191,19 @@ final class SimulateCommand implements Callable<Integer> {
         }
     }
 
-    private CommandLine.ParameterException usage(String message) {
+    CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    static void progress(int k, int total) {
+        if (System.console() != null && (k % Math.max(1, total / 100) == 0 || k == total)) {
+            int width = 40;
+            int filled = (int) ((long) k * width / total);
+            System.err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + k + "/" + total);
+            if (k == total) {
+                System.err.println();
+            }
+        }
     }
 
     private static void print(SimResult r, PrintWriter out) {
@@ -199,18 +240,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     private int runSweep(SimConfig config, PrintWriter out) {
         long start = System.nanoTime();
-        boolean tty = System.console() != null;
         int total = sweep;
-        Sweep.Outcome o = Sweep.run(config, config.seed(), total, 20, k -> {
-            if (tty && (k % Math.max(1, total / 100) == 0 || k == total)) {
-                int width = 40;
-                int filled = (int) ((long) k * width / total);
-                System.err.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + k + "/" + total);
-                if (k == total) {
-                    System.err.println();
-                }
-            }
-        });
+        Sweep.Outcome o = Sweep.run(config, config.seed(), total, 20, k -> progress(k, total));
         double seconds = (System.nanoTime() - start) / 1e9;
         out.printf("%s  n=%d m=%d f_P=%d f_M=%d: %d seeds from %d, random timing and faults, %d events in %.1f s%n",
                 config.algorithm().name(), config.processes(), config.memories(), config.fP(), config.fM(),
