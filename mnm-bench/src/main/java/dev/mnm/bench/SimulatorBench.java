@@ -15,7 +15,7 @@ import java.util.List;
  * faults) and sweep runs (random timing and random faults). Each figure is the median of
  * {@code ROUNDS} timed rounds after {@code WARMUP} untimed ones; min and max are printed beside it.
  *
- * <pre>bin/bench [seconds-per-round]</pre>
+ * <pre>bin/bench simulator [seconds-per-round]</pre>
  */
 public final class SimulatorBench {
     static final int WARMUP = 3;

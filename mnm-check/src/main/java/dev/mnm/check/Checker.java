@@ -14,9 +14,13 @@ import java.util.Set;
  * Linearizability checker: the Wing–Gong search with Lowe's memoisation of (set of linearized
  * operations, model state), run separately on each key (P-compositionality, Horn &amp; Kroening).
  * An {@code info} operation returns "at infinity": it may be linearized anywhere after its
- * invocation, or never. A time budget bounds the search; past it the verdict is UNKNOWN.
+ * invocation, or never. A time budget bounds the search, and so does a limit on the memo's size
+ * per key; past either the verdict is UNKNOWN.
  */
 public final class Checker {
+    /** The most (linearized set, state) pairs remembered for one key. */
+    public static final int MAX_MEMO = 2_000_000;
+
     private Checker() {}
 
     public enum Verdict { LINEARIZABLE, NOT_LINEARIZABLE, UNKNOWN }
@@ -124,7 +128,7 @@ public final class Checker {
             Entry entry = head.next;
             long steps = 0;
             while (head.next != null) {
-                if ((++steps & 0x3ff) == 0 && System.nanoTime() > deadline) {
+                if ((++steps & 0x3ff) == 0 && (System.nanoTime() > deadline || cache.size() > MAX_MEMO)) {
                     return result(Verdict.UNKNOWN, longest);
                 }
                 if (!entry.call && entry.op.info()) {

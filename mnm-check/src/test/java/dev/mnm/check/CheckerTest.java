@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class CheckerTest {
@@ -120,42 +119,10 @@ class CheckerTest {
         assertThat(r.counterexample().key()).isEqualTo("y");
     }
 
-    /** A history generated from a sequential execution, with each operation's interval around its point. */
-    static List<Op> generated(int ops, int keys, int processes, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        String[] state = new String[keys];
-        long[] busyUntil = new long[processes];
-        List<Op> out = new ArrayList<>();
-        long t = 0;
-        for (int k = 0; k < ops; k++) {
-            t += 1 + rnd.nextInt(3);
-            int p = rnd.nextInt(processes);
-            long from = Math.max(busyUntil[p] + 1, t - rnd.nextInt(40));
-            if (from > t) {
-                continue;
-            }
-            long to = t + rnd.nextInt(40);
-            busyUntil[p] = to;
-            int key = rnd.nextInt(keys);
-            String v;
-            String f;
-            if (rnd.nextBoolean()) {
-                f = "write";
-                v = Integer.toString(k);
-                state[key] = v;
-            } else {
-                f = "read";
-                v = state[key];
-            }
-            out.add(new Op(out.size(), p, f, "k" + key, v == null ? null : List.of(v), from, to, Op.Status.OK));
-        }
-        return out;
-    }
-
     @Test
     void aLargeGeneratedHistoryFinishesWithinItsBudget() {
-        List<Op> ops = generated(100_000, 100, 20, 1);
-        assertThat(ops.size()).isGreaterThan(50_000);
+        List<Op> ops = Histories.linearizable(100_000, 100, 20, 40, 1);
+        assertThat(ops).hasSize(100_000);
         Checker.Result r = Checker.check(ops, Models.KV, Duration.ofSeconds(60));
         assertThat(r.verdict()).isEqualTo(Checker.Verdict.LINEARIZABLE);
         assertThat(r.partitions()).hasSize(100);
