@@ -9,7 +9,11 @@ final class MaxRegister implements RegisterClient {
     private final ReliableMaxRegister m;
 
     MaxRegister(Env env, int fM) {
-        this.m = new ReliableMaxRegister(env, fM);
+        this(new ReliableMaxRegister(env, fM));
+    }
+
+    MaxRegister(ReliableMaxRegister m) {
+        this.m = m;
     }
 
     @Override

@@ -62,4 +62,18 @@ class RegisterMutantTest {
         assertThat(o.failures()).isNotEmpty();
         assertThat(o.failures().getFirst().violations().getFirst()).startsWith("linearizability");
     }
+
+    @Test
+    void aMaxRegisterWhoseReadsDoNotWriteBackIsCaught() {
+        RegisterAlgorithm mutant = new Registers.Spec("max-register-no-write-back", Guarantee.MAX_REGISTER,
+                Registers::entries, false, (env, fM) -> new MaxRegister(new ReliableMaxRegister(env, fM) {
+                    @Override
+                    boolean writesBack() {
+                        return false;
+                    }
+                }));
+        RegisterSweep.Outcome o = sweep(mutant);
+        assertThat(o.failures()).isNotEmpty();
+        assertThat(o.failures().getFirst().violations().getFirst()).startsWith("max register: read-read");
+    }
 }
