@@ -36,6 +36,9 @@ public interface Env {
     /** Reports this process's decision (once). */
     void decide(Bytes value);
 
+    /** A note for the runtime's trace or log; runtimes may ignore it. */
+    default void note(String text) {}
+
     /** The time units in one message delay. */
     long DELAY = 100;
 

@@ -24,7 +24,7 @@ import java.util.function.IntConsumer;
  * {@link Chooser}, crashes, slow nodes and partitions, and exact counts. It knows nothing of what
  * the processes compute.
  */
-final class World {
+public final class World {
     private final Timing timing;
     private final Chooser chooser;
     private final Trace trace;
@@ -55,7 +55,7 @@ final class World {
         void decided(int process, Bytes value);
     }
 
-    World(int n, int m, MemoryLayout layout, Timing timing, Chooser chooser, Trace trace) {
+    public World(int n, int m, MemoryLayout layout, Timing timing, Chooser chooser, Trace trace) {
         this(n, m, layout, null, timing, chooser, trace);
     }
 
@@ -94,23 +94,23 @@ final class World {
         this.onCrash = c;
     }
 
-    Env env(int p) {
+    public Env env(int p) {
         return nodes[p];
     }
 
-    void install(int p, Protocol protocol) {
+    public void install(int p, Protocol protocol) {
         nodes[p].protocol = protocol;
     }
 
-    Protocol protocol(int p) {
+    public Protocol protocol(int p) {
         return nodes[p].protocol;
     }
 
-    boolean crashed(int p) {
+    public boolean crashed(int p) {
         return nodes[p].crashed;
     }
 
-    long now() {
+    public long now() {
         return now;
     }
 
@@ -119,7 +119,7 @@ final class World {
     }
 
     /** Runs {@code action} at {@code time} with no causal history (depth 0). */
-    void at(long time, Runnable action) {
+    public void at(long time, Runnable action) {
         queue.add(new Event(time, seq++, 0, action));
     }
 
@@ -128,7 +128,7 @@ final class World {
     }
 
     /** Runs the next event if there is one at or before {@code horizon}; false otherwise. */
-    boolean step(long horizon) {
+    public boolean step(long horizon) {
         Event e = queue.peek();
         if (e == null || e.time > horizon) {
             return false;
@@ -141,7 +141,7 @@ final class World {
         return true;
     }
 
-    void crashProcess(int p) {
+    public void crashProcess(int p) {
         checkProcess(p);
         if (!nodes[p].crashed) {
             nodes[p].crashed = true;
@@ -150,7 +150,7 @@ final class World {
         }
     }
 
-    void crashMemory(int i) {
+    public void crashMemory(int i) {
         if (i < 1 || i > m) {
             throw new IllegalArgumentException("no memory " + i + " to crash (memories are 1.." + m + ")");
         }
@@ -186,7 +186,7 @@ final class World {
         }
     }
 
-    SimResult.Counts counts() {
+    public SimResult.Counts counts() {
         return new SimResult.Counts(events, messages, memoryOps, Map.copyOf(opsByKind), Map.copyOf(messagesByKind));
     }
 
@@ -310,6 +310,11 @@ final class World {
                 }
             });
             return () -> cancelled[0] = true;
+        }
+
+        @Override
+        public void note(String text) {
+            trace("note", "process", id, "text", text);
         }
 
         @Override
