@@ -98,6 +98,18 @@ class CheckerTest {
     }
 
     @Test
+    void manyUnobservedInfoWritesDoNotSlowTheSearch() {
+        H h = new H();
+        for (int k = 0; k < 40; k++) {
+            h.info(k, "write", "lost" + k, k);
+        }
+        h.w(99, "1", 100, 110).r(98, "1", 120, 130).info(97, "write", "seen", 140).r(98, "seen", 150, 160);
+        Checker.Result r = Checker.check(h.ops, Models.REGISTER, Duration.ofSeconds(5));
+        assertThat(r.verdict()).isEqualTo(Checker.Verdict.LINEARIZABLE);
+        assertThat(r.partitions().getFirst().ops()).as("the 40 unread info writes are dropped").hasSize(4);
+    }
+
+    @Test
     void maxRegister() {
         assertThat(new H().w(1, "5", 0, 10).w(2, "3", 20, 30).r(3, "5", 40, 50).check(Models.MAX_REGISTER))
                 .isEqualTo(Checker.Verdict.LINEARIZABLE);

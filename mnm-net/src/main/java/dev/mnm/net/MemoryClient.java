@@ -115,7 +115,11 @@ public final class MemoryClient implements AutoCloseable {
                     Reply r = Wire.reply(in);
                     Consumer<Reply> k = pending.remove(id);
                     if (k != null) {
-                        executor.execute(() -> k.accept(r));
+                        try {
+                            executor.execute(NetEnv.guarded(process, () -> k.accept(r)));
+                        } catch (java.util.concurrent.RejectedExecutionException processStopped) {
+                            ctx.close(); // the process is gone: nothing will take the reply
+                        }
                     }
                 }
                 case Wire.ERROR -> {

@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  *       lines 21–24), and entries are applied in order. Writes are pipelined. A nak means another
  *       process took the permission: the leader steps down and fails its open commands as unknown.</li>
  *   <li>Failure detection: every process increments its heartbeat counter in the memories and reads
- *       everyone's; a process whose counter stops moving for {@code suspectAfter} ticks is suspected;
- *       the leader is the lowest-id process not suspected (Ω).</li>
+ *       everyone's; a process whose counter stops moving for {@code suspectAfter} ticks is suspected.
+ *       Ω names the incumbent — the process whose proposal number is the highest in the minProp
+ *       registers (p1 before anyone wrote one) — while it is not suspected, and otherwise the lowest-id
+ *       process not suspected; so a slow leader that comes back does not take leadership back.</li>
  *   <li>A new leader runs phase 1 of Alg. 6 for the whole unfinished suffix at once: take the
  *       permission on every memory, write its proposal number into its minProp register, read every
  *       minProp and the log from m − f_M memories (lines 12–16); give up if any minProp is higher
@@ -354,6 +356,10 @@ public final class ReplicatedLog implements Protocol {
 
     // ---- failure detection (Ω from heartbeat counters in memory) ----
 
+    private boolean alive(int q) {
+        return q == env.self() || misses[q] < cfg.suspectAfter();
+    }
+
     private void tick() {
         beat++;
         int base = n + cfg.slots();
@@ -361,16 +367,25 @@ public final class ReplicatedLog implements Protocol {
             env.memory(i, new MemoryOp.Write(HEARTBEAT_REGION, base + env.self() - 1, Words.ofLong(beat)), r -> { });
         }
         long[] max = new long[n + 1];
-        Pfor.run(env, quorum, it -> env.memory(it.memory(), new MemoryOp.ReadRange(HEARTBEAT_REGION, base, n), r -> {
-            if (r instanceof Reply.Values(List<Bytes> vs)) {
-                for (int q = 1; q <= n; q++) {
-                    Bytes v = vs.get(q - 1);
-                    max[q] = Math.max(max[q], v.length() == 8 ? Words.toLong(v) : 0);
+        long[] highestProp = new long[1];
+        Pfor.run(env, quorum, it -> {
+            env.memory(it.memory(), new MemoryOp.ReadRange(HEARTBEAT_REGION, base, n), r -> {
+                if (r instanceof Reply.Values(List<Bytes> vs)) {
+                    for (int q = 1; q <= n; q++) {
+                        Bytes v = vs.get(q - 1);
+                        max[q] = Math.max(max[q], v.length() == 8 ? Words.toLong(v) : 0);
+                    }
                 }
-            }
-            it.done();
-        }), () -> {
-            int lowest = 0;
+            });
+            env.memory(it.memory(), new MemoryOp.ReadRange(LOG_REGION, 0, n), r -> { // pipelined: same round trip
+                if (r instanceof Reply.Values(List<Bytes> vs)) {
+                    for (Bytes v : vs) {
+                        highestProp[0] = Math.max(highestProp[0], v.length() == 8 ? Words.toLong(v) : 0);
+                    }
+                }
+                it.done();
+            });
+        }, () -> {
             for (int q = 1; q <= n; q++) {
                 if (max[q] > lastBeat[q]) {
                     lastBeat[q] = max[q];
@@ -378,13 +393,20 @@ public final class ReplicatedLog implements Protocol {
                 } else {
                     misses[q]++;
                 }
-                if (lowest == 0 && (q == env.self() || misses[q] < cfg.suspectAfter())) {
-                    lowest = q;
+            }
+            // the incumbent (whose proposal number is the highest written; p1 before anyone) keeps
+            // leading while it is not suspected; otherwise the lowest-id process not suspected
+            long prop = Math.max(1, highestProp[0]);
+            int incumbent = (int) ((prop - 1) % n) + 1;
+            int chosen = alive(incumbent) ? incumbent : 0;
+            for (int q = 1; q <= n && chosen == 0; q++) {
+                if (alive(q)) {
+                    chosen = q;
                 }
             }
-            if (lowest != leaderView) {
-                env.note("leader is now " + lowest);
-                leaderView = lowest;
+            if (chosen != leaderView) {
+                env.note("leader is now " + chosen);
+                leaderView = chosen;
             }
             if (leaderView == env.self() && role == Role.FOLLOWER) {
                 recover();

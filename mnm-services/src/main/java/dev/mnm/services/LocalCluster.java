@@ -1,0 +1,106 @@
+package dev.mnm.services;
+
+import dev.mnm.net.Keys;
+import dev.mnm.net.MemoryNode;
+import dev.mnm.protocols.log.ReplicatedLog;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A whole cluster on 127.0.0.1 in one JVM — m memory nodes and n process nodes, keys generated on
+ * the spot — every part talking to the others over TCP as separate machines would.
+ */
+public final class LocalCluster implements AutoCloseable {
+    /** Log capacity: registers are limited to 2^20 per memory. */
+    public static final int SLOTS = (1 << 20) - 64;
+
+    /**
+     * Network defaults: heartbeat every 2 ms, suspect after 50 silent ticks (100 ms: on two shared
+     * cores a shorter wait mistakes a busy JVM for a dead one), followers read 64 slots every 5 ms.
+     */
+    public static ReplicatedLog.Config config(int fM) {
+        return new ReplicatedLog.Config(fM, SLOTS, 2_000, 50, 5_000, 64);
+    }
+
+    private final MemoryNode[] memoryNodes;
+    private final KvNode[] processNodes;
+
+    private LocalCluster(int n, int m, int respBase, ReplicatedLog.Config cfg) throws InterruptedException {
+        KeyPair[] keys = new KeyPair[n + 1];
+        Map<Integer, PublicKey> pub = new HashMap<>();
+        for (int p = 1; p <= n; p++) {
+            keys[p] = Keys.generate();
+            pub.put(p, keys[p].getPublic());
+        }
+        memoryNodes = new MemoryNode[m + 1];
+        processNodes = new KvNode[n + 1];
+        try {
+            Map<Integer, InetSocketAddress> memAddr = new HashMap<>();
+            for (int i = 1; i <= m; i++) {
+                memoryNodes[i] = MemoryNode.start(i, ReplicatedLog.layout(n, cfg.slots()), pub,
+                        new InetSocketAddress("127.0.0.1", 0));
+                memAddr.put(i, memoryNodes[i].address());
+            }
+            Map<Integer, InetSocketAddress> resp = new HashMap<>();
+            for (int p = 1; p <= n; p++) {
+                processNodes[p] = KvNode.start(p, n, memAddr, keys[p].getPrivate(),
+                        new InetSocketAddress("127.0.0.1", respBase == 0 ? 0 : respBase + p - 1), cfg);
+                resp.put(p, processNodes[p].respAddress());
+            }
+            for (int p = 1; p <= n; p++) {
+                processNodes[p].peers(resp);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts n process nodes and m memory nodes; RESP ports from {@code respBase} (0: any free ports). */
+    public static LocalCluster start(int n, int m, int respBase) throws InterruptedException {
+        return new LocalCluster(n, m, respBase, config((m - 1) / 2));
+    }
+
+    public InetSocketAddress respAddress(int p) {
+        return processNodes[p].respAddress();
+    }
+
+    public KvNode process(int p) {
+        return processNodes[p];
+    }
+
+    public MemoryNode memory(int i) {
+        return memoryNodes[i];
+    }
+
+    public int processes() {
+        return processNodes.length - 1;
+    }
+
+    /** Kills process node p (it stops at once). */
+    public void killProcess(int p) {
+        processNodes[p].close();
+    }
+
+    /** Kills memory node i: its connections drop and it answers nothing more. */
+    public void killMemory(int i) {
+        memoryNodes[i].close();
+    }
+
+    @Override
+    public void close() {
+        for (KvNode k : processNodes) {
+            if (k != null) {
+                k.close();
+            }
+        }
+        for (MemoryNode mn : memoryNodes) {
+            if (mn != null) {
+                mn.close();
+            }
+        }
+    }
+}
