@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code mnm} command. */
 @Command(name = "mnm", mixinStandardHelpOptions = true, version = "mnm 0.1.0",
         description = "Agreement and replication on message-and-memory (RDMA-model) systems.",
-        subcommands = {SimulateCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateCommand.class, CheckCommand.class, ClusterCommand.class, KvCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

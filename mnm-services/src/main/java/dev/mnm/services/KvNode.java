@@ -241,6 +241,16 @@ public final class KvNode implements AutoCloseable {
         }
     }
 
+    /** {@code s} with anything unprintable replaced, and cut to 120 characters, for logs and error replies. */
+    static String printable(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length() && sb.length() < 120; i++) {
+            char ch = s.charAt(i);
+            sb.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
+        }
+        return sb.toString();
+    }
+
     /** One RESP connection: commands run as they come; replies go back in the order of the commands. */
     private final class Handler extends SimpleChannelInboundHandler<List<byte[]>> {
         private final ArrayDeque<CompletableFuture<byte[]>> inflight = new ArrayDeque<>();
@@ -267,7 +277,7 @@ public final class KvNode implements AutoCloseable {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
                     ? cause.getCause() : cause;
-            String why = c instanceof RespDecoder.Bad ? c.getMessage() : c.toString();
+            String why = printable(c instanceof RespDecoder.Bad ? c.getMessage() : c.toString());
             log.warn("process {}: closing RESP connection from {}: {}", id, ctx.channel().remoteAddress(), why);
             ctx.writeAndFlush(Unpooled.wrappedBuffer(Resp.error("ERR Protocol error: " + why)))
                     .addListener(x -> ctx.close());

@@ -138,4 +138,37 @@ class KvClusterTest {
             }
         }
     }
+
+    @Test
+    void tenThousandRandomFramesAtTheRespPortChangeNothing() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient r = new RespClient(c.respAddress(1))) {
+            assertThat(r.call("SET", "keep", "me")).isEqualTo("OK");
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(7);
+            int frames = 0;
+            while (frames < 10_000) {
+                try (java.net.Socket s = new java.net.Socket(c.respAddress(2).getAddress(), c.respAddress(2).getPort())) {
+                    java.io.OutputStream out = s.getOutputStream();
+                    for (int k = 0; k < 200; k++, frames++) {
+                        byte[] junk = new byte[1 + rnd.nextInt(30)];
+                        rnd.nextBytes(junk);
+                        if (rnd.nextInt(4) == 0) {
+                            junk[0] = (byte) "*$+-:"
+                                    .charAt(rnd.nextInt(5)); // plausible RESP type bytes
+                        }
+                        // never a complete, valid command: no CRLF-terminated array of bulk strings
+                        out.write(junk);
+                    }
+                    out.flush();
+                } catch (java.io.IOException closedByNode) {
+                    // the node closed the connection: expected
+                }
+            }
+            assertThat(frames).isGreaterThanOrEqualTo(10_000);
+            assertThat(r.call("GET", "keep")).isEqualTo("me");
+            assertThat(r.call("EXISTS", "keep")).isEqualTo("1");
+            try (RespClient f = new RespClient(c.respAddress(2))) {
+                assertThat(f.call("GET", "keep")).as("the attacked node serves on").isEqualTo("me");
+            }
+        }
+    }
 }
