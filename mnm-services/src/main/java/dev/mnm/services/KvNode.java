@@ -50,7 +50,8 @@ public final class KvNode implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private final EventLoopGroup group;
     private final MemoryClient[] memories;
-    private final ReplicatedLog replica;
+    private final ReplicatedLog replica; // null: unreplicated, the benchmark's floor
+    private final KvStateMachine state = new KvStateMachine();
     private final Channel server;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>();
@@ -76,8 +77,12 @@ public final class KvNode implements AutoCloseable {
                 memories[i] = null;
             }
         }
-        this.replica = new ReplicatedLog(new NetEnv(id, n, memories, thread), cfg, new KvStateMachine());
-        thread.execute(replica::start);
+        if (cfg == null) {
+            this.replica = null;
+        } else {
+            this.replica = new ReplicatedLog(new NetEnv(id, n, memories, thread), cfg, state);
+            thread.execute(replica::start);
+        }
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -95,6 +100,14 @@ public final class KvNode implements AutoCloseable {
         return new KvNode(id, n, memories, key, listen, cfg);
     }
 
+    /**
+     * The same service with no replication at all: one process applying commands as they come, no
+     * memories. The floor the replicated service is measured against.
+     */
+    public static KvNode startUnreplicated(InetSocketAddress listen) throws InterruptedException {
+        return new KvNode(1, 1, Map.of(), null, listen, null);
+    }
+
     public InetSocketAddress respAddress() {
         return (InetSocketAddress) server.localAddress();
     }
@@ -105,11 +118,11 @@ public final class KvNode implements AutoCloseable {
     }
 
     public boolean leading() {
-        return call(replica::leading);
+        return replica == null || call(replica::leading);
     }
 
     public int leader() {
-        return call(replica::leader);
+        return replica == null ? id : call(replica::leader);
     }
 
     private <T> T call(java.util.concurrent.Callable<T> f) {
@@ -167,6 +180,10 @@ public final class KvNode implements AutoCloseable {
         List<byte[]> cmd = args;
         boolean mayForward = !forwarded;
         try {
+            if (replica == null) {
+                thread.execute(() -> f.complete(state.apply(KvStateMachine.encode(cmd)).toArray()));
+                return f;
+            }
             thread.execute(() -> replica.submit(KvStateMachine.encode(cmd), outcome -> {
                 switch (outcome) {
                     case ReplicatedLog.Outcome.Done d -> f.complete(d.reply().toArray());
