@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The key-value service side by side: mnm KV replicated over n = 3 processes and m = 3 memory
- * nodes, and the same service unreplicated (the floor), each driven over loopback by
+ * nodes, the same service unreplicated (the floor), and Apache Ratis with three servers and an
+ * equivalent state machine ({@link RatisKv} says how it is configured), each driven over loopback by
  * {@link LoadGenerator} with 1, 8 and 64 closed-loop clients doing SET (16-byte keys, 32-byte
  * values) and GET; then the fail-over time (leader killed → first commit by the new leader).
  *
@@ -44,6 +45,15 @@ public final class KvBench {
                 for (boolean set : new boolean[] {true, false}) {
                     results.add(print(LoadGenerator.run("unreplicated", clients, set, 1, seconds,
                             id -> new LoadGenerator.RespClient(floor.respAddress()))));
+                }
+            }
+        }
+        try (RatisKv ratis = new RatisKv(3, 17_000)) {
+            Thread.sleep(3_000); // leader election
+            for (int clients : new int[] {1, 8, 64}) {
+                for (boolean set : new boolean[] {true, false}) {
+                    results.add(print(LoadGenerator.run("Apache Ratis 3.3 (3 servers)", clients, set, 1, seconds,
+                            id -> ratis.client())));
                 }
             }
         }
