@@ -79,6 +79,7 @@ public final class KvBench {
                 for (int i = 0; i < 200; i++) {
                     set(out, in, i); // warm up through the follower, forwarded to p1
                 }
+                Thread.sleep(1_500); // past the failure detector's start-up grace
                 long killed = System.nanoTime();
                 c.killProcess(1);
                 int i = 0;

@@ -356,8 +356,12 @@ public final class ReplicatedLog implements Protocol {
 
     // ---- failure detection (Ω from heartbeat counters in memory) ----
 
+    /**
+     * Nobody is suspected during a start-up grace of ten suspicion periods: a process that has
+     * just started (a JVM warming up) must not take over from a leader that is merely slow.
+     */
     private boolean alive(int q) {
-        return q == env.self() || misses[q] < cfg.suspectAfter();
+        return q == env.self() || misses[q] < cfg.suspectAfter() || beat < 10L * cfg.suspectAfter();
     }
 
     private void tick() {

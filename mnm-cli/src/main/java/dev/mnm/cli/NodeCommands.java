@@ -1,0 +1,159 @@
+package dev.mnm.cli;
+
+import dev.mnm.net.MemoryNode;
+import dev.mnm.protocols.log.ReplicatedLog;
+import dev.mnm.services.ClusterConfig;
+import dev.mnm.services.KvNode;
+import dev.mnm.services.LocalCluster;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The commands that run one node of a cluster per OS process, from a configuration file. */
+final class NodeCommands {
+    private NodeCommands() {}
+
+    /** Blocks until Ctrl-C (or {@code seconds}), then runs {@code stop}. */
+    static void serve(Double seconds, AutoCloseable stop) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            try {
+                stop.close();
+            } catch (Exception ignored) {
+                // stopping anyway
+            }
+            done.countDown();
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (seconds != null) {
+            Thread.sleep((long) (seconds * 1000));
+            Runtime.getRuntime().removeShutdownHook(hook);
+            stop.close();
+            return;
+        }
+        done.await();
+    }
+
+    static ClusterConfig load(CommandLine cl, Path config) {
+        try {
+            return ClusterConfig.load(config);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CommandLine.ParameterException(cl, "no such configuration file: " + config);
+        } catch (Exception e) {
+            throw new CommandLine.ParameterException(cl, config + ": " + e.getMessage());
+        }
+    }
+
+    @Command(name = "init-config", mixinStandardHelpOptions = true,
+            header = "Write a cluster configuration for 127.0.0.1 with fresh Ed25519 keys (for memory-node and node).")
+    static final class InitConfig implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--dir", required = true, description = "directory for mnm.properties and the key files")
+        Path dir;
+
+        @Option(names = "--processes", description = "(default: ${DEFAULT-VALUE})")
+        int processes = 3;
+
+        @Option(names = "--memories", description = "(default: ${DEFAULT-VALUE})")
+        int memories = 3;
+
+        @Option(names = "--resp-port", description = "RESP port of process 1, then +1 each (default: ${DEFAULT-VALUE})")
+        int respPort = 7379;
+
+        @Option(names = "--memory-port", description = "port of memory node 1, then +1 each (default: ${DEFAULT-VALUE})")
+        int memoryPort = 7201;
+
+        @Override
+        public Integer call() throws Exception {
+            if (processes < 1 || processes > 63 || memories < 1 || memories > 63) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--processes and --memories must be from 1 to 63");
+            }
+            Path file = ClusterConfig.generate(dir, processes, memories, respPort, memoryPort);
+            spec.commandLine().getOut().println("wrote " + file + " and " + processes + " private keys beside it");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "memory-node", mixinStandardHelpOptions = true,
+            header = "Serve one memory of a cluster over TCP (one-sided operations only; no protocol code).")
+    static final class MemoryNodeCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--id", required = true, description = "which memory, 1..m")
+        int id;
+
+        @Option(names = "--config", required = true, description = "the cluster configuration (mnm init-config)")
+        Path config;
+
+        @Option(names = "--listen", paramLabel = "HOST:PORT", description = "(default: this memory's address in the configuration)")
+        String listen;
+
+        @Option(names = "--for", paramLabel = "SECONDS", description = "stop by itself after this long")
+        Double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterConfig c = load(spec.commandLine(), config);
+            if (id < 1 || id > c.memories()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--id must be from 1 to " + c.memories());
+            }
+            InetSocketAddress at;
+            try {
+                at = listen != null ? ClusterConfig.parseAddress("--listen", listen) : c.memoryAddresses().get(id);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            MemoryNode node = MemoryNode.start(id, ReplicatedLog.layout(c.processes(), LocalCluster.SLOTS), c.keys(), at);
+            spec.commandLine().getOut().println("memory node " + id + " serving on " + node.address());
+            spec.commandLine().getOut().flush();
+            serve(seconds, node);
+            return 0;
+        }
+    }
+
+    @Command(name = "node", mixinStandardHelpOptions = true,
+            header = "Run one process node of the key-value service (RESP) from a cluster configuration.")
+    static final class ProcessNodeCommand implements Callable<Integer> {
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--id", required = true, description = "which process, 1..n")
+        int id;
+
+        @Option(names = "--config", required = true, description = "the cluster configuration (mnm init-config)")
+        Path config;
+
+        @Option(names = "--for", paramLabel = "SECONDS", description = "stop by itself after this long")
+        Double seconds;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterConfig c = load(spec.commandLine(), config);
+            if (id < 1 || id > c.processes()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--id must be from 1 to " + c.processes());
+            }
+            java.security.PrivateKey key;
+            try {
+                key = ClusterConfig.privateKey(config, id);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            KvNode node = KvNode.start(id, c.processes(), c.memoryAddresses(), key, c.processAddresses().get(id),
+                    LocalCluster.config((c.memories() - 1) / 2));
+            node.peers(c.processAddresses());
+            spec.commandLine().getOut().println("process " + id + " serving RESP on " + node.respAddress());
+            spec.commandLine().getOut().flush();
+            serve(seconds, node);
+            return 0;
+        }
+    }
+}
