@@ -68,9 +68,6 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
 
     @Override
     public Bytes apply(Bytes command) {
-        if (command.length() == 0) {
-            return Bytes.EMPTY; // a no-op filling a hole after fail-over
-        }
         List<byte[]> a = decode(command);
         String key = a.size() > 1 ? new String(a.get(1), StandardCharsets.UTF_8) : "";
         byte[] reply = switch (name(a)) {

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>The leader appends a command by writing (propNr, commit point, command) into the next slot
  *       on every memory: one write round trip; the slot commits when m − f_M acknowledge (Alg. 6
- *       lines 21–24), and entries are applied in order. Writes are pipelined. A nak means another
+ *       lines 21–24), and entries are applied in order. Up to {@link #MAX_IN_FLIGHT} slots are written at
+ *       once (pipelining); commands that arrive meanwhile share the next slot (batching). A nak means another
  *       process took the permission: the leader steps down and fails its open commands as unknown.</li>
  *   <li>Failure detection: every process increments its heartbeat counter in the memories and reads
  *       everyone's; a process whose counter stops moving for {@code suspectAfter} ticks is suspected.
@@ -102,7 +103,11 @@ public final class ReplicatedLog implements Protocol {
     private long commit;
     private final Set<Long> acked = new HashSet<>();
     private final Map<Long, Bytes> entries = new HashMap<>();
-    private final Map<Long, Consumer<Outcome>> waiting = new HashMap<>();
+    private final Map<Long, List<Consumer<Outcome>>> waiting = new HashMap<>();
+    /** Commands accepted by the leader and not yet in a slot: they go into the next batch. */
+    private final ArrayDeque<Bytes> batchCommands = new ArrayDeque<>();
+    private final ArrayDeque<Consumer<Outcome>> batchDone = new ArrayDeque<>();
+    private int inFlight;
     private final ArrayDeque<Object[]> queued = new ArrayDeque<>();
 
     public ReplicatedLog(Env env, Config cfg, StateMachine sm) {
@@ -114,6 +119,11 @@ public final class ReplicatedLog implements Protocol {
         this.lastBeat = new long[n + 1];
         this.misses = new int[n + 1];
     }
+
+    /** Slots being written at once; commands arriving meanwhile are batched into the next slot. */
+    static final int MAX_IN_FLIGHT = 4;
+    /** The most bytes of commands one slot carries. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
 
     /** Every memory's layout for n processes and a log of {@code slots} entries. */
     public static MemoryLayout layout(int n, int slots) {
@@ -167,17 +177,39 @@ public final class ReplicatedLog implements Protocol {
     // ---- leading ----
 
     private void append(Bytes command, Consumer<Outcome> done) {
-        if (next >= cfg.slots()) {
-            done.accept(new Outcome.NotLeader(0)); // the log is full; nothing was written
-            return;
+        batchCommands.add(command);
+        batchDone.add(done);
+        flush();
+    }
+
+    /** Starts writing the waiting commands, batched, while fewer than {@link #MAX_IN_FLIGHT} slots are in flight. */
+    private void flush() {
+        while (role == Role.LEADER && inFlight < MAX_IN_FLIGHT && !batchCommands.isEmpty()) {
+            if (next >= cfg.slots()) {
+                while (!batchDone.isEmpty()) {
+                    batchCommands.poll();
+                    batchDone.poll().accept(new Outcome.NotLeader(0)); // the log is full; nothing was written
+                }
+                return;
+            }
+            List<Bytes> batch = new java.util.ArrayList<>();
+            List<Consumer<Outcome>> dones = new java.util.ArrayList<>();
+            int bytes = 0;
+            while (!batchCommands.isEmpty() && (batch.isEmpty() || bytes + batchCommands.peek().length() <= MAX_BATCH_BYTES)) {
+                Bytes c = batchCommands.poll();
+                bytes += c.length();
+                batch.add(c);
+                dones.add(batchDone.poll());
+            }
+            long slot = next++;
+            waiting.put(slot, dones);
+            write(slot, Batch.encode(batch));
         }
-        long slot = next++;
-        waiting.put(slot, done);
-        write(slot, command);
     }
 
     /** Phase 2 of Alg. 6 for one slot (lines 21–24): committed when m − f_M writes succeed. */
     private void write(long slot, Bytes command) {
+        inFlight++;
         entries.put(slot, command);
         Bytes encoded = new LogEntry(propNr, commit, command).encode();
         long mine = propNr;
@@ -201,15 +233,20 @@ public final class ReplicatedLog implements Protocol {
                 }
             }
             acked.add(slot);
+            inFlight--;
             while (acked.remove(commit)) {
-                Bytes reply = sm.apply(entries.remove(commit));
-                Consumer<Outcome> k = waiting.remove(commit);
+                List<Bytes> commands = Batch.decode(entries.remove(commit));
+                List<Consumer<Outcome>> ks = waiting.remove(commit);
                 commit++;
                 applied = commit;
-                if (k != null) {
-                    k.accept(new Outcome.Done(reply));
+                for (int k = 0; k < commands.size(); k++) {
+                    Bytes reply = sm.apply(commands.get(k));
+                    if (ks != null) {
+                        ks.get(k).accept(new Outcome.Done(reply));
+                    }
                 }
             }
+            flush();
         });
     }
 
@@ -219,10 +256,15 @@ public final class ReplicatedLog implements Protocol {
         }
         env.note("deposed: another process took the write permission");
         role = Role.FOLLOWER;
-        for (Consumer<Outcome> k : waiting.values()) {
-            k.accept(new Outcome.Unknown("leadership lost while the command was in flight"));
+        for (List<Consumer<Outcome>> ks : waiting.values()) {
+            ks.forEach(k -> k.accept(new Outcome.Unknown("leadership lost while the command was in flight")));
         }
         waiting.clear();
+        while (!batchDone.isEmpty()) { // accepted but never written: certainly not applied
+            batchCommands.poll();
+            batchDone.poll().accept(new Outcome.NotLeader(0));
+        }
+        inFlight = 0;
         acked.clear();
         entries.clear();
         knownCommit = Math.max(knownCommit, applied);
@@ -298,7 +340,7 @@ public final class ReplicatedLog implements Protocol {
         learned.clear();
         for (long s = applied; s <= last; s++) {
             LogEntry e = found.get(s);
-            write(s, e == null ? Bytes.EMPTY : e.command()); // adopt (lines 19–20), or fill a hole with a no-op
+            write(s, e == null ? Batch.encode(List.of()) : e.command()); // adopt (lines 19–20), or fill a hole with a no-op
         }
         while (!queued.isEmpty() && role == Role.LEADER) {
             Object[] q = queued.poll();
@@ -325,7 +367,9 @@ public final class ReplicatedLog implements Protocol {
                 knownCommit = Math.max(knownCommit, e.getValue().commit());
             }
             while (applied < knownCommit && learned.containsKey(applied)) {
-                sm.apply(learned.remove(applied).command());
+                for (Bytes cmd : Batch.decode(learned.remove(applied).command())) {
+                    sm.apply(cmd);
+                }
                 applied++;
             }
             env.setTimer(cfg.poll(), this::poll);
