@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * A small JSON reader for history lines: objects, arrays, strings, numbers, booleans and null.
  * Numbers come back as their text (a {@code String}) so that values keep their exact spelling.
+ * Also the one JSON string writer of mnm ({@link #quote}), used for histories and traces.
  */
-final class Json {
+public final class Json {
     private final String s;
     private int i;
 
@@ -18,7 +19,7 @@ final class Json {
     }
 
     /** Parses one JSON object; throws {@link IllegalArgumentException} naming the column on bad input. */
-    static Map<String, Object> object(String line) {
+    public static Map<String, Object> object(String line) {
         Json j = new Json(line);
         j.ws();
         Object o = j.value(0);
@@ -171,8 +172,8 @@ final class Json {
         return new IllegalArgumentException(what + " at column " + (i + 1));
     }
 
-    /** Appends {@code v} as a JSON string. */
-    static void quote(StringBuilder sb, String v) {
+    /** Appends {@code v} as a JSON string ({@code null} as null). */
+    public static void quote(StringBuilder sb, String v) {
         if (v == null) {
             sb.append("null");
             return;
