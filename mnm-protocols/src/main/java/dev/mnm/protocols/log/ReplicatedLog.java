@@ -48,7 +48,7 @@ import java.util.function.Consumer;
  * </ul>
  * Where the seeds are silent: no log recycling (a full log refuses commands); reads go through the log.
  */
-public final class ReplicatedLog implements Protocol {
+public class ReplicatedLog implements Protocol {
     public static final int LOG_REGION = 0;
     public static final int HEARTBEAT_REGION = 1;
 
@@ -340,7 +340,8 @@ public final class ReplicatedLog implements Protocol {
         learned.clear();
         for (long s = applied; s <= last; s++) {
             LogEntry e = found.get(s);
-            write(s, e == null ? Batch.encode(List.of()) : e.command()); // adopt (lines 19–20), or fill a hole with a no-op
+            boolean adopt = e != null && adoptsRecoveredEntries();
+            write(s, adopt ? e.command() : Batch.encode(List.of())); // adopt (lines 19–20), or fill a hole with a no-op
         }
         while (!queued.isEmpty() && role == Role.LEADER) {
             Object[] q = queued.poll();
@@ -348,6 +349,11 @@ public final class ReplicatedLog implements Protocol {
             Consumer<Outcome> done = (Consumer<Outcome>) q[1];
             append((Bytes) q[0], done);
         }
+    }
+
+    /** Lines 19–20; a test overrides this to build the mutant that drops what phase 1 found. */
+    boolean adoptsRecoveredEntries() {
+        return true;
     }
 
     // ---- learning as a follower ----

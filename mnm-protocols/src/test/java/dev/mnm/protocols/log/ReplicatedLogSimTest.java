@@ -28,17 +28,25 @@ class ReplicatedLogSimTest {
         final List<Long> latencies = new ArrayList<>();
 
         Cluster(long seed, Timing timing) {
+            this(seed, timing, false);
+        }
+
+        Cluster(long seed, Timing timing, boolean mutant) {
             world = new World(N, M, ReplicatedLog.layout(N, CFG.slots()), timing, new SeededChooser(seed), null);
             applied.add(null);
             for (int p = 1; p <= N; p++) {
                 List<String> mine = new ArrayList<>();
                 applied.add(mine);
-                logs[p] = new ReplicatedLog(world.env(p), CFG, cmd -> {
-                    if (cmd.length() > 0) {
-                        mine.add(cmd.utf8());
-                    }
+                ReplicatedLog.StateMachine sm = cmd -> {
+                    mine.add(cmd.utf8());
                     return Bytes.utf8("ok");
-                });
+                };
+                logs[p] = mutant ? new ReplicatedLog(world.env(p), CFG, sm) {
+                    @Override
+                    boolean adoptsRecoveredEntries() {
+                        return false;
+                    }
+                } : new ReplicatedLog(world.env(p), CFG, sm);
                 world.install(p, logs[p]);
                 int q = p;
                 world.at(0, () -> logs[q].start());
@@ -105,5 +113,52 @@ class ReplicatedLogSimTest {
         // p1's applied sequence before it crashed is a prefix of p2's; p3 follows p2
         assertThat(leader).startsWith(c.applied.get(1).toArray(new String[0]));
         assertThat(leader).startsWith(c.applied.get(3).toArray(new String[0]));
+    }
+
+    /** Every replica's applied sequence is a prefix of another's: the log never forks. */
+    static void assertNoFork(Cluster c, String why) {
+        for (int p = 1; p <= N; p++) {
+            for (int q = 1; q <= N; q++) {
+                List<String> a = c.applied.get(p);
+                List<String> b = c.applied.get(q);
+                List<String> shorter = a.size() <= b.size() ? a : b;
+                List<String> longer = a.size() <= b.size() ? b : a;
+                assertThat(longer.subList(0, shorter.size())).as(why + ": processes " + p + " and " + q)
+                        .isEqualTo(shorter);
+            }
+        }
+    }
+
+    @Test
+    void aSeededSweepOfCrashesNeverForksTheLogNorLosesAnAcknowledgedCommand() {
+        sweep(false);
+    }
+
+    @Test
+    void theSweepCatchesANewLeaderThatDropsWhatPhaseOneFound() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sweep(true)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("seed ");
+    }
+
+    static void sweep(boolean mutant) {
+        for (long seed = 1; seed <= 300; seed++) {
+            java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+            Cluster c = new Cluster(seed, Timing.RANDOM, mutant);
+            for (int k = 0; k < 300; k++) {
+                c.submit(Env.DELAY * (5 + 3L * k), "c" + k);
+            }
+            int victim = 1 + rnd.nextInt(N);
+            c.world.at(Env.DELAY * (420 + rnd.nextInt(400)), () -> c.world.crashProcess(victim));
+            int memory = 1 + rnd.nextInt(M);
+            c.world.at(Env.DELAY * rnd.nextInt(900), () -> c.world.crashMemory(memory));
+            c.runUntil(4_000 * Env.DELAY);
+            String why = "seed " + seed + " (crash process " + victim + ", memory " + memory + ")";
+            assertNoFork(c, why);
+            int survivor = victim == 1 ? 2 : 1;
+            List<String> longest = c.applied.get(survivor).size() >= c.applied.get(6 - victim - survivor).size()
+                    ? c.applied.get(survivor) : c.applied.get(6 - victim - survivor);
+            assertThat(longest).as(why).containsAll(c.acknowledged).doesNotHaveDuplicates();
+            assertThat(c.acknowledged.size()).as(why + ": the service kept serving").isGreaterThan(200);
+        }
     }
 }
