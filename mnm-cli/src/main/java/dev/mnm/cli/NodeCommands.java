@@ -39,14 +39,20 @@ final class NodeCommands {
         done.await();
     }
 
-    static ClusterConfig load(CommandLine cl, Path config) {
+    /** The configuration, with {@code id} checked against {@code count(config)}; bad input is a usage error. */
+    static ClusterConfig load(CommandLine cl, Path config, int id, java.util.function.ToIntFunction<ClusterConfig> count) {
+        ClusterConfig c;
         try {
-            return ClusterConfig.load(config);
+            c = ClusterConfig.load(config);
         } catch (java.nio.file.NoSuchFileException e) {
             throw new CommandLine.ParameterException(cl, "no such configuration file: " + config);
         } catch (Exception e) {
             throw new CommandLine.ParameterException(cl, config + ": " + e.getMessage());
         }
+        if (id < 1 || id > count.applyAsInt(c)) {
+            throw new CommandLine.ParameterException(cl, "--id must be from 1 to " + count.applyAsInt(c));
+        }
+        return c;
     }
 
     @Command(name = "init-config", mixinStandardHelpOptions = true,
@@ -102,10 +108,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws Exception {
-            ClusterConfig c = load(spec.commandLine(), config);
-            if (id < 1 || id > c.memories()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--id must be from 1 to " + c.memories());
-            }
+            ClusterConfig c = load(spec.commandLine(), config, id, ClusterConfig::memories);
             InetSocketAddress at;
             try {
                 at = listen != null ? ClusterConfig.parseAddress("--listen", listen) : c.memoryAddresses().get(id);
@@ -137,10 +140,7 @@ final class NodeCommands {
 
         @Override
         public Integer call() throws Exception {
-            ClusterConfig c = load(spec.commandLine(), config);
-            if (id < 1 || id > c.processes()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--id must be from 1 to " + c.processes());
-            }
+            ClusterConfig c = load(spec.commandLine(), config, id, ClusterConfig::processes);
             java.security.PrivateKey key;
             try {
                 key = ClusterConfig.privateKey(config, id);

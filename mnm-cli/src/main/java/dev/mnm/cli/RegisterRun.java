@@ -37,13 +37,7 @@ final class RegisterRun {
                     config.ops(), o.runs(), config.seed(), o.operations());
             out.println("round trips per write (0, 1, 2, … 7+): " + Arrays.toString(o.writes()));
             out.println("round trips per read  (0, 1, 2, … 7+): " + Arrays.toString(o.reads()));
-            if (o.ok()) {
-                out.println("violations: none");
-                return 0;
-            }
-            out.println("violations (first " + o.failures().size() + "):");
-            out.print(o.report());
-            return 1;
+            return SimulateCommand.violations(out, o.failures().size(), o.report());
         }
         RegisterResult r;
         if (cmd.trace != null) {

@@ -246,12 +246,17 @@ final class SimulateCommand implements Callable<Integer> {
         out.printf("%s  n=%d m=%d f_P=%d f_M=%d: %d seeds from %d, random timing and faults, %d events in %.1f s%n",
                 config.algorithm().name(), config.processes(), config.memories(), config.fP(), config.fM(),
                 o.runs(), config.seed(), o.events(), seconds);
-        if (o.ok()) {
+        return violations(out, o.failures().size(), o.report());
+    }
+
+    /** Prints a sweep's violations (each with its replay command); the exit code: 0 if none, else 1. */
+    static int violations(PrintWriter out, int failures, String report) {
+        if (failures == 0) {
             out.println("violations: none");
             return 0;
         }
-        out.println("violations (first " + o.failures().size() + "):");
-        out.print(o.report());
+        out.println("violations (first " + failures + "):");
+        out.print(report);
         return 1;
     }
 }
