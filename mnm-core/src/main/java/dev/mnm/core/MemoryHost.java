@@ -21,15 +21,23 @@ import java.util.Optional;
 public final class MemoryHost {
     private final int id;
     private final MemoryLayout layout;
-    private final Bytes[] registers;
+    private final RegisterStore registers;
     private final Permission[] permissions;
     private boolean crashed;
 
     public MemoryHost(int id, MemoryLayout layout) {
+        this(id, layout, RegisterStore.onHeap(layout.registers()));
+    }
+
+    /** A memory whose registers live in {@code store} (which must hold {@code layout.registers()}). */
+    public MemoryHost(int id, MemoryLayout layout, RegisterStore store) {
+        if (store.size() != layout.registers()) {
+            throw new IllegalArgumentException("the store holds " + store.size() + " registers, the layout "
+                    + layout.registers());
+        }
         this.id = id;
         this.layout = layout;
-        this.registers = new Bytes[layout.registers()];
-        java.util.Arrays.fill(registers, Bytes.EMPTY);
+        this.registers = store;
         this.permissions = new Permission[layout.regions().size()];
         for (int i = 0; i < permissions.length; i++) {
             permissions[i] = layout.regions().get(i).initial();
@@ -58,7 +66,7 @@ public final class MemoryHost {
 
     /** The register's content regardless of permissions: for checkers and tests, never for protocols. */
     public Bytes peek(int register) {
-        return registers[register];
+        return registers.get(register);
     }
 
     /** Executes {@code op} on behalf of {@code process}; empty if this memory has crashed. */
@@ -78,7 +86,7 @@ public final class MemoryHost {
         Permission perm = permissions[ri];
         return switch (op) {
             case MemoryOp.Read r -> region.contains(r.register()) && perm.canRead(p)
-                    ? new Reply.Value(registers[r.register()]) : Reply.NAK;
+                    ? new Reply.Value(registers.get(r.register())) : Reply.NAK;
             case MemoryOp.ReadRange r -> {
                 int last = r.from() + r.count() - 1;
                 if (!region.contains(r.from()) || !region.contains(last) || !perm.canRead(p)) {
@@ -86,7 +94,7 @@ public final class MemoryHost {
                 }
                 List<Bytes> values = new ArrayList<>(r.count());
                 for (int i = r.from(); i <= last; i++) {
-                    values.add(registers[i]);
+                    values.add(registers.get(i));
                 }
                 yield new Reply.Values(List.copyOf(values));
             }
@@ -94,16 +102,16 @@ public final class MemoryHost {
                 if (!region.contains(w.register()) || !perm.canWrite(p)) {
                     yield Reply.NAK;
                 }
-                registers[w.register()] = w.value();
+                registers.set(w.register(), w.value());
                 yield Reply.ACK;
             }
             case MemoryOp.Cas c -> {
                 if (!region.contains(c.register()) || !perm.canReadWrite(p)) {
                     yield Reply.NAK;
                 }
-                Bytes old = registers[c.register()];
+                Bytes old = registers.get(c.register());
                 if (old.equals(c.expected())) {
-                    registers[c.register()] = c.value();
+                    registers.set(c.register(), c.value());
                 }
                 yield new Reply.Value(old);
             }
@@ -111,11 +119,11 @@ public final class MemoryHost {
                 if (!region.contains(f.register()) || !perm.canReadWrite(p)) {
                     yield Reply.NAK;
                 }
-                Bytes old = registers[f.register()];
+                Bytes old = registers.get(f.register());
                 if (old.length() != 0 && old.length() != 8) {
                     yield Reply.NAK; // not a 64-bit word
                 }
-                registers[f.register()] = Words.ofLong(Words.toLong(old) + f.delta());
+                registers.set(f.register(), Words.ofLong(Words.toLong(old) + f.delta()));
                 yield new Reply.Value(old);
             }
             case MemoryOp.ChangePermission c -> {

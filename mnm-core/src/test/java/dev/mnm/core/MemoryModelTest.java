@@ -178,4 +178,19 @@ class MemoryModelTest {
         raw[0] = 2;
         assertThat(copy.at(0)).as("Bytes.of copies").isEqualTo((byte) 1);
     }
+
+    @Test
+    void offHeapRegistersBehaveLikeHeapOnes() {
+        MemoryLayout layout = MemoryLayout.singleRegion(4, Permission.allReadWrite(2), LegalChange.STATIC);
+        MemoryHost heap = new MemoryHost(1, layout);
+        MemoryHost off = new MemoryHost(1, layout, RegisterStore.offHeap(4));
+        List<MemoryOp> ops = List.of(new MemoryOp.Write(0, 0, A), new MemoryOp.Write(0, 1, B),
+                new MemoryOp.Cas(0, 0, A, B), new MemoryOp.Fadd(0, 2, 9), new MemoryOp.Write(0, 1, Bytes.EMPTY),
+                new MemoryOp.ReadRange(0, 0, 4), new MemoryOp.Read(0, 2));
+        for (MemoryOp op : ops) {
+            assertThat(exec(off, 1, op)).as(op.toString()).isEqualTo(exec(heap, 1, op));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MemoryHost(1, layout, RegisterStore.offHeap(3)))
+                .hasMessageContaining("holds 3 registers");
+    }
 }

@@ -28,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A memory node: one memory of the model served over TCP, like a NIC — it executes the one-sided
+ * A memory node: one memory of the model served over TCP, like a NIC — its registers in off-heap
+ * memory ({@link dev.mnm.core.RegisterStore#offHeap}) — it executes the one-sided
  * operations of authenticated processes on a {@link MemoryHost}, one at a time, and never runs
  * protocol code. A connection first proves which process it speaks for by signing a fresh
  * challenge with that process's Ed25519 key; only then are its operations executed, with that
@@ -47,7 +48,7 @@ public final class MemoryNode implements AutoCloseable {
     private MemoryNode(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen)
             throws InterruptedException {
         this.id = id;
-        this.memory = new MemoryHost(id, layout);
+        this.memory = new MemoryHost(id, layout, dev.mnm.core.RegisterStore.offHeap(layout.registers()));
         this.keys = Map.copyOf(keys);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
