@@ -7,11 +7,17 @@ import java.util.List;
 /**
  * The faults a sweep draws from its seed: an unstable leader oracle, up to f_P process crashes
  * (the initial leader among them half of the time), up to f_M memory crashes, sometimes a slow
- * node and sometimes a partition of the message links that heals.
+ * node and sometimes a partition of the message links that heals. With adversarial timing, Ω is
+ * unstable for longer and changes its mind more often.
  */
 final class RandomFaults {
     static final long UNSTABLE_MAX = 30 * Env.DELAY;
     static final long CRASH_WINDOW = 40 * Env.DELAY;
+    /**
+     * With adversarial timing Ω stays unstable for up to 600 delays and speaks in up to 6 bursts (the
+     * first often at time 0), each telling most processes at once that they themselves lead.
+     */
+    static final long ADVERSARIAL_UNSTABLE_MAX = 600 * Env.DELAY;
 
     private RandomFaults() {}
 
@@ -19,11 +25,24 @@ final class RandomFaults {
     static long draw(Chooser c, SimConfig config, List<Fault> faults) {
         int n = config.processes();
         int m = config.memories();
-        long stableAt = c.between(0, UNSTABLE_MAX);
+        boolean adversarial = config.timing() == Timing.ADVERSARIAL;
+        long stableAt = c.between(0, adversarial ? ADVERSARIAL_UNSTABLE_MAX : UNSTABLE_MAX);
         for (int p = 1; p <= n; p++) {
             int changes = c.below(4);
             for (int k = 0; k < changes && stableAt > 0; k++) {
                 faults.add(new Fault.LeaderChange(p, 1 + c.below(n), c.between(0, stableAt - 1)));
+            }
+        }
+        if (adversarial) {
+            // bursts: at a few drawn moments Ω tells several processes at once that they lead
+            int bursts = 1 + c.below(6);
+            for (int b = 0; b < bursts && stableAt > 0; b++) {
+                long at = b == 0 && c.chance(50) ? 0 : c.between(0, stableAt - 1);
+                for (int p = 1; p <= n; p++) {
+                    if (c.chance(70)) {
+                        faults.add(new Fault.LeaderChange(p, c.chance(60) ? p : 1 + c.below(n), at + c.below(3)));
+                    }
+                }
             }
         }
         List<Integer> victims = new ArrayList<>();

@@ -51,9 +51,10 @@ public record SimConfig(ConsensusAlgorithm algorithm, int processes, int memorie
         return new SimConfig(algorithm, processes, memories, fP, fM, timing, seed, all, randomFaults, stableAt, horizon);
     }
 
-    /** Random timing and random faults: the configuration of a sweep. */
+    /** Random faults, and random timing unless adversarial timing was chosen: the configuration of a sweep. */
     public SimConfig withRandomFaults() {
-        return new SimConfig(algorithm, processes, memories, fP, fM, Timing.RANDOM, seed, faults, true, stableAt, horizon);
+        Timing t = timing == Timing.ADVERSARIAL ? timing : Timing.RANDOM;
+        return new SimConfig(algorithm, processes, memories, fP, fM, t, seed, faults, true, stableAt, horizon);
     }
 
     public SimConfig withHorizon(long h) {
@@ -82,6 +83,9 @@ public record SimConfig(ConsensusAlgorithm algorithm, int processes, int memorie
                 .append(" --timing ").append(timing.cliName()).append(" --seed ").append(seed);
         if (randomFaults) {
             sb.append(" --random-faults");
+        }
+        if (horizon != DEFAULT_HORIZON) {
+            sb.append(" --horizon ").append(delays(horizon));
         }
         for (Fault f : faults) {
             switch (f) {

@@ -5,7 +5,15 @@ public enum Timing {
     /** Every message and every leg of a memory operation takes exactly one delay; Ω is stable from the start. */
     COMMON_CASE("common-case"),
     /** Each hop takes a random time between half a delay and three delays, so messages reorder. */
-    RANDOM("random");
+    RANDOM("random"),
+    /**
+     * Each hop's delay is drawn from a very heavy tail (up to {@link #ADVERSARIAL_MAX}), and random
+     * faults keep Ω unstable — several processes told they lead at once — for long stretches.
+     */
+    ADVERSARIAL("adversarial");
+
+    /** The longest an adversarial hop takes: 400 delays. */
+    public static final long ADVERSARIAL_MAX = 400 * dev.mnm.core.Env.DELAY;
 
     private final String cliName;
 
@@ -23,6 +31,6 @@ public enum Timing {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown timing '" + s + "': use common-case or random");
+        throw new IllegalArgumentException("unknown timing '" + s + "': use common-case, random or adversarial");
     }
 }

@@ -196,11 +196,50 @@ public final class World {
         }
     }
 
-    private long hop(int processFactor, int otherFactor) {
-        long base = timing == Timing.COMMON_CASE ? Env.DELAY
-                : chooser.chance(90) ? chooser.between(Env.DELAY / 2, 3 * Env.DELAY)
-                : chooser.between(3 * Env.DELAY, 12 * Env.DELAY); // a heavy tail: some hops are slow
+    private long hop(int processFactor, int otherFactor, int channel) {
+        long base = switch (timing) {
+            case COMMON_CASE -> Env.DELAY;
+            case RANDOM -> chooser.chance(90) ? chooser.between(Env.DELAY / 2, 3 * Env.DELAY)
+                    : chooser.between(3 * Env.DELAY, 12 * Env.DELAY); // a heavy tail: some hops are slow
+            case ADVERSARIAL -> adversarialHop(channel);
+        };
         return base * Math.max(processFactor, otherFactor);
+    }
+
+    /**
+     * The adversarial scheduler, PCT-like: every channel — a (process, memory) queue pair or a
+     * (sender, receiver) link — has a lag drawn from a very heavy tail that holds for an epoch of
+     * {@link #EPOCH} and is then drawn again, plus a small per-hop jitter. So a channel can stay
+     * slow for a whole phase while others race ahead (a late changePermission landing after a
+     * rival's phase 1), which independent per-hop draws almost never produce. Any message, memory
+     * execution or reply may be held back up to {@link Timing#ADVERSARIAL_MAX}; per-(process, memory)
+     * FIFO still holds: arrivals never overtake.
+     */
+    private long adversarialHop(int channel) {
+        long epoch = now / EPOCH;
+        if (lagEpoch.getOrDefault(channel, -1L) != epoch) {
+            lagEpoch.put(channel, epoch);
+            int r = chooser.below(100);
+            lag.put(channel, r < 45 ? 0
+                    : r < 75 ? chooser.between(2 * Env.DELAY, 20 * Env.DELAY)
+                    : r < 93 ? chooser.between(20 * Env.DELAY, 100 * Env.DELAY)
+                    : chooser.between(100 * Env.DELAY, Timing.ADVERSARIAL_MAX));
+        }
+        return chooser.between(Env.DELAY / 10, 2 * Env.DELAY) + lag.get(channel);
+    }
+
+    /** How long an adversarial channel lag holds before it is drawn again. */
+    static final long EPOCH = 50 * Env.DELAY;
+    private final Map<Integer, Long> lag = new java.util.HashMap<>();
+    private final Map<Integer, Long> lagEpoch = new java.util.HashMap<>();
+
+    /** Channel numbers for {@link #adversarialHop}: links first, then both directions of each queue pair. */
+    private int link(int from, int to) {
+        return from * 64 + to;
+    }
+
+    private int queuePair(int process, int memory, boolean reply) {
+        return 64 * 64 + (process * 64 + memory) * 2 + (reply ? 1 : 0);
     }
 
     private static final class Event implements Comparable<Event> {
@@ -256,12 +295,12 @@ public final class World {
             checkProcess(to);
             messages++;
             messagesByKind.merge(message.getClass().getSimpleName(), 1L, Long::sum);
-            long arrival = now + hop(slowProcess[id], slowProcess[to]);
+            long arrival = now + hop(slowProcess[id], slowProcess[to], link(id, to));
             for (Fault.Partition p : partitions) {
                 boolean fromIn = (p.side() & (1L << id)) != 0;
                 boolean toIn = (p.side() & (1L << to)) != 0;
                 if (fromIn != toIn && now >= p.from() && now < p.until()) {
-                    arrival = Math.max(arrival, p.until() + hop(slowProcess[id], slowProcess[to]));
+                    arrival = Math.max(arrival, p.until() + hop(slowProcess[id], slowProcess[to], link(id, to)));
                 }
             }
             trace("send", "from", id, "to", to, "msg", message);
@@ -282,7 +321,8 @@ public final class World {
             opsByKind.merge(op.getClass().getSimpleName(), 1L, Long::sum);
             int d = depth + 1;
             trace("mem-issue", "process", id, "memory", memory, "op", op);
-            long arrival = Math.max(now + hop(slowProcess[id], slowMemory[memory]), lastRequest[memory]);
+            long arrival = Math.max(now + hop(slowProcess[id], slowMemory[memory], queuePair(id, memory, false)),
+                    lastRequest[memory]);
             lastRequest[memory] = arrival;
             at(arrival, d, () -> {
                 Optional<Reply> reply = memories[memory].execute(id, op);
@@ -290,7 +330,8 @@ public final class World {
                     return; // a crashed memory never answers
                 }
                 trace("mem-exec", "process", id, "memory", memory, "op", op, "reply", reply.get());
-                long back = Math.max(now + hop(slowProcess[id], slowMemory[memory]), lastReply[memory]);
+                long back = Math.max(now + hop(slowProcess[id], slowMemory[memory], queuePair(id, memory, true)),
+                        lastReply[memory]);
                 lastReply[memory] = back;
                 at(back, d, () -> {
                     if (!crashed) {
