@@ -1,0 +1,121 @@
+package dev.mnm.protocols.log;
+
+import dev.mnm.core.Bytes;
+import dev.mnm.core.Env;
+import dev.mnm.core.MemoryOp;
+import dev.mnm.core.Pfor;
+import dev.mnm.core.Reply;
+import dev.mnm.core.Words;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * Ω from heartbeat counters in memory. Every {@code heartbeat} time units a process increments its
+ * counter in region 1 of every memory and reads everyone's counters and every minProp register
+ * from m − f_M memories in the same round trip; a process whose counter stops moving for
+ * {@code suspectAfter} ticks is suspected. Ω names the <em>incumbent</em> — the process whose
+ * proposal number is the highest in the minProp registers (p1 before anyone wrote one) — while it
+ * is not suspected, and otherwise the lowest-id process not suspected, so a slow leader that comes
+ * back does not take leadership back.
+ *
+ * <p>Invariant: none for safety. Ω may be wrong for as long as it likes — several processes may
+ * think they lead at once — and the log stays safe by permissions and phase 1 alone; Ω only
+ * serves liveness. Start-up grace: nobody is suspected during the first ten suspicion periods.
+ */
+final class FailureDetector {
+    private final Env env;
+    private final ReplicatedLog.Config cfg;
+    private final int n;
+    private final int quorum;
+    private final IntConsumer onTick;
+    private long beat;
+    private final long[] lastBeat;
+    private final int[] misses;
+    private int leader = 1;
+    private long highestProposal;
+
+    /** {@code onTick} hears, after each tick's reads, whom Ω names now. */
+    FailureDetector(Env env, ReplicatedLog.Config cfg, IntConsumer onTick) {
+        this.env = env;
+        this.cfg = cfg;
+        this.n = env.processes();
+        this.quorum = env.memories() - cfg.fM();
+        this.onTick = onTick;
+        this.lastBeat = new long[n + 1];
+        this.misses = new int[n + 1];
+    }
+
+    int leader() {
+        return leader;
+    }
+
+    /** The highest proposal number read from the minProp registers so far. */
+    long highestProposal() {
+        return highestProposal;
+    }
+
+    /** Ticks since start. */
+    long beat() {
+        return beat;
+    }
+
+    private boolean alive(int q) {
+        return q == env.self() || misses[q] < cfg.suspectAfter() || beat < 10L * cfg.suspectAfter();
+    }
+
+    void tick() {
+        beat++;
+        int base = n + cfg.slots();
+        for (int i = 1; i <= env.memories(); i++) {
+            env.memory(i, new MemoryOp.Write(ReplicatedLog.HEARTBEAT_REGION, base + env.self() - 1, Words.ofLong(beat)),
+                    r -> { });
+        }
+        long[] max = new long[n + 1];
+        long[] highestProp = new long[1];
+        Pfor.run(env, quorum, it -> {
+            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.HEARTBEAT_REGION, base, n), r -> {
+                if (r instanceof Reply.Values(List<Bytes> vs)) {
+                    for (int q = 1; q <= n; q++) {
+                        max[q] = Math.max(max[q], word(vs.get(q - 1)));
+                    }
+                }
+            });
+            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n), r -> { // same round trip
+                if (r instanceof Reply.Values(List<Bytes> vs)) {
+                    for (Bytes v : vs) {
+                        highestProp[0] = Math.max(highestProp[0], word(v));
+                    }
+                }
+                it.done();
+            });
+        }, () -> {
+            for (int q = 1; q <= n; q++) {
+                if (max[q] > lastBeat[q]) {
+                    lastBeat[q] = max[q];
+                    misses[q] = 0;
+                } else {
+                    misses[q]++;
+                }
+            }
+            highestProposal = Math.max(highestProposal, highestProp[0]);
+            long prop = Math.max(1, highestProp[0]);
+            int incumbent = (int) ((prop - 1) % n) + 1;
+            int chosen = alive(incumbent) ? incumbent : 0;
+            for (int q = 1; q <= n && chosen == 0; q++) {
+                if (alive(q)) {
+                    chosen = q;
+                }
+            }
+            if (chosen != leader) {
+                env.note("leader is now " + chosen);
+                leader = chosen;
+            }
+            onTick.accept(leader);
+        });
+        env.setTimer(cfg.heartbeat(), this::tick);
+    }
+
+    static long word(Bytes v) {
+        return v.length() == 8 ? Words.toLong(v) : 0;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.mnm.protocols.log;
+
+import dev.mnm.core.Bytes;
+import dev.mnm.core.Env;
+import dev.mnm.core.MemoryOp;
+import dev.mnm.core.Pfor;
+import dev.mnm.core.Reply;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * How a follower learns committed entries: it reads the log from m − f_M memories and applies
+ * slots below the commit point it knew <em>before</em> that read began, taking each slot's value
+ * from the entry with the highest proposal number in that one read.
+ *
+ * <p>Invariant: slot s committed with value v at proposal b0 means a quorum Q0 of memories held an
+ * entry (b0, v) at s; afterwards no memory's entry at s is overwritten except by a leader with a
+ * higher proposal number (a lower one has lost the permission, and the log's leaders write only to
+ * memories they confirmed), and every leader above b0 writes v at s (Paxos, by phase 1). A read
+ * issued after s was known committed covers a quorum that meets Q0, so its highest entry at s has
+ * a number ≥ b0 and the value v. A commit point is a fact that stays true, so it may come from any
+ * earlier read; values never do — the bug of issue 7 kind 3 was to merge slot values across reads
+ * taken at different times and apply one from before the commit.
+ */
+final class Learner {
+    private final Env env;
+    private final ReplicatedLog log;
+    private final int n;
+    private final int quorum;
+    private long knownCommit;
+    private boolean polling;
+    /** Only the mutant of {@link ReplicatedLog#learnsFromOneRead()} keeps entries across reads. */
+    private final Map<Long, LogEntry> stale = new HashMap<>();
+
+    Learner(Env env, ReplicatedLog log, int quorum) {
+        this.env = env;
+        this.log = log;
+        this.n = env.processes();
+        this.quorum = quorum;
+    }
+
+    /** A commit point learned elsewhere (for example what this process applied as leader). */
+    void knowCommitted(long commit) {
+        knownCommit = Math.max(knownCommit, commit);
+    }
+
+    /** One read of the log and what it allows to apply; then the next after {@code poll} time units. */
+    void poll() {
+        if (polling || !log.following()) {
+            return;
+        }
+        polling = true;
+        long from = log.applied();
+        long committedBefore = knownCommit;
+        read(env, n, quorum, log.config(), from, fresh -> {
+            polling = false;
+            if (!log.following()) {
+                return;
+            }
+            for (LogEntry e : fresh.values()) {
+                knownCommit = Math.max(knownCommit, e.commit());
+            }
+            Map<Long, LogEntry> chunk = fresh;
+            long committed = committedBefore;
+            if (!log.learnsFromOneRead()) { // the mutant: values merged across reads, the commit point of this one
+                fresh.forEach((s, e) -> stale.merge(s, e, (a, b) -> a.propNr() >= b.propNr() ? a : b));
+                chunk = stale;
+                committed = knownCommit;
+            }
+            long s = from;
+            while (s < committed && chunk.containsKey(s)) {
+                log.applyFollowing(s, chunk.get(s).command());
+                s++;
+            }
+            boolean more = knownCommit > log.applied() && s > from;
+            env.setTimer(more ? 0 : log.config().poll(), this::poll);
+        });
+    }
+
+    /**
+     * Reads slots [from, from + chunk) from m − f_M memories; per slot, the valid entry with the
+     * highest proposal number among the replies.
+     */
+    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from,
+                     Consumer<Map<Long, LogEntry>> then) {
+        int count = (int) Math.min(cfg.chunk(), cfg.slots() - from);
+        if (count <= 0) {
+            then.accept(Map.of());
+            return;
+        }
+        Map<Long, LogEntry> best = new HashMap<>();
+        Pfor.run(env, quorum, it -> env.memory(it.memory(),
+                new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+                    merge(best, from, r);
+                    it.done();
+                }), () -> then.accept(Map.copyOf(best)));
+    }
+
+    /** Adds the valid entries of a read of slots from {@code from}, keeping per slot the highest proposal number. */
+    static void merge(Map<Long, LogEntry> best, long from, Reply r) {
+        if (r instanceof Reply.Values(List<Bytes> vs)) {
+            for (int k = 0; k < vs.size(); k++) {
+                LogEntry e = LogEntry.decode(vs.get(k));
+                if (e != null) {
+                    best.merge(from + k, e, (a, b) -> a.propNr() >= b.propNr() ? a : b);
+                }
+            }
+        }
+    }
+}

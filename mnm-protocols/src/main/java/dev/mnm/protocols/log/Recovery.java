@@ -1,0 +1,183 @@
+package dev.mnm.protocols.log;
+
+import dev.mnm.core.Bytes;
+import dev.mnm.core.Env;
+import dev.mnm.core.MemoryOp;
+import dev.mnm.core.Permission;
+import dev.mnm.core.Reply;
+import dev.mnm.core.Words;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Becoming leader: phase 1 of Alg. 6 (lines 11–20) for the whole unfinished suffix of the log at
+ * once, with proposal number b above every number seen.
+ *
+ * <p>On every memory i, in this order and one operation at a time: take exclusive write
+ * permission (line 13), write b into this process's minProp register (line 14), read every minProp
+ * (line 15). Memory i is <em>confirmed</em> if the write acked and no minProp exceeds b (lines
+ * 17–18); a failure on any memory, at any time, ends the attempt. Once m − f_M memories are
+ * confirmed, the log is read from this process's applied point, chunk by chunk, from confirmed
+ * memories only — each read issued after this process's permission there — until a chunk is empty
+ * on every memory that answered; per slot the entry with the highest proposal number is adopted
+ * (lines 19–20); an entry numbered above b also ends the attempt. Then the {@link LeaderTerm}
+ * writes them all again with b (phase 2). A memory confirmed later joins the chunk read under way,
+ * or the term.
+ *
+ * <p>Invariant: the reads that phase 1 adopts from were made on memories where b already held the
+ * permission and had seen no higher minProp, so (the argument of {@code ProtectedMemoryPaxos}) any
+ * entry a lower leader had chosen is among them on at least one memory of the quorum, and no lower
+ * leader's write can land there afterwards. The bug of issue 7 kind 3 was to read the suffix from
+ * any m − f_M memories, where a lower leader could still write.
+ *
+ * <p>Where the seed is silent: every process, p1 included, runs this before it leads — also at
+ * start — because a process that restarted cannot know what it wrote before (issue 7 kind 4); a
+ * restarted process's number is above what the memories show, since phase 1 fails on any entry
+ * numbered at least b and the failure detector reads every minProp before Ω names anyone.
+ */
+final class Recovery {
+    private final Env env;
+    private final ReplicatedLog log;
+    final long propNr;
+    private final int n;
+    private final int m;
+    private final int quorum;
+    private final boolean readsFromConfirmed;
+    private final boolean[] confirmed;
+    private int confirmedCount;
+    private boolean over;
+    private LeaderTerm term;
+    // the chunk read under way
+    private long chunkFrom = -1;
+    private boolean[] asked;
+    private int answers;
+    private final Map<Long, LogEntry> chunk = new HashMap<>();
+    private final Map<Long, Bytes> adopted = new HashMap<>();
+    private long last;
+
+    Recovery(Env env, ReplicatedLog log, long propNr, boolean readsFromConfirmed) {
+        this.env = env;
+        this.log = log;
+        this.propNr = propNr;
+        this.n = env.processes();
+        this.m = env.memories();
+        this.quorum = m - log.config().fM();
+        this.readsFromConfirmed = readsFromConfirmed;
+        this.confirmed = new boolean[m + 1];
+        this.last = log.applied() - 1;
+    }
+
+    void start() {
+        for (int i = 1; i <= m; i++) {
+            int mem = i;
+            env.memory(mem, new MemoryOp.ChangePermission(ReplicatedLog.LOG_REGION,          // line 13
+                    Permission.exclusiveWriter(env.self(), n)), a -> {
+                if (over) {
+                    return;
+                }
+                env.memory(mem, new MemoryOp.Write(ReplicatedLog.LOG_REGION, env.self() - 1,   // line 14
+                        Words.ofLong(propNr)), w -> {
+                    if (over) {
+                        return;
+                    }
+                    boolean wrote = w instanceof Reply.Ack;
+                    env.memory(mem, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n),     // line 15
+                            r -> phase1Done(mem, wrote, r));
+                });
+            });
+        }
+    }
+
+    /** Ends this attempt (a higher number was seen, or the process stopped leading). */
+    void abandon() {
+        over = true;
+    }
+
+    private void phase1Done(int i, boolean wrote, Reply r) {
+        if (over) {
+            return;
+        }
+        boolean ok = wrote && r instanceof Reply.Values;                                    // line 17
+        if (r instanceof Reply.Values(List<Bytes> vs)) {
+            for (Bytes v : vs) {
+                long seen = FailureDetector.word(v);
+                log.saw(seen);
+                ok &= seen <= propNr;                                                       // line 18
+            }
+        }
+        if (!ok) {
+            log.recoveryFailed(this);
+            return;
+        }
+        confirmed[i] = true;
+        confirmedCount++;
+        if (term != null) {
+            term.confirmLate(i);
+        } else if (chunkFrom >= 0) {
+            ask(i); // joins the chunk read under way
+        } else if (confirmedCount == quorum) {                                              // line 16
+            readChunk(log.applied());
+        }
+    }
+
+    private void readChunk(long from) {
+        int count = (int) Math.min(log.config().chunk(), log.config().slots() - from);
+        if (count <= 0) {
+            finish();
+            return;
+        }
+        chunkFrom = from;
+        asked = new boolean[m + 1];
+        answers = 0;
+        chunk.clear();
+        for (int i = 1; i <= m; i++) {
+            if (confirmed[i] || !readsFromConfirmed) {
+                ask(i);
+            }
+        }
+    }
+
+    private void ask(int i) {
+        if (asked[i]) {
+            return;
+        }
+        asked[i] = true;
+        long from = chunkFrom;
+        int count = (int) Math.min(log.config().chunk(), log.config().slots() - from);
+        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+            if (over || term != null || chunkFrom != from) {
+                return;
+            }
+            Learner.merge(chunk, from, r);
+            if (++answers == quorum) {
+                chunkDone();
+            }
+        });
+    }
+
+    private void chunkDone() {
+        for (Map.Entry<Long, LogEntry> e : chunk.entrySet()) {
+            LogEntry entry = e.getValue();
+            log.saw(entry.propNr());
+            if (entry.propNr() >= propNr) {
+                log.recoveryFailed(this); // a leader numbered at least b wrote: b is not above every number
+                return;
+            }
+            adopted.put(e.getKey(), entry.command());                                       // lines 19–20
+            last = Math.max(last, e.getKey());
+        }
+        if (chunk.isEmpty()) {
+            finish();
+        } else {
+            readChunk(chunkFrom + log.config().chunk());
+        }
+    }
+
+    private void finish() {
+        chunkFrom = -1;
+        term = log.becomeLeader(this, confirmed);
+        term.start(log.applied(), log.adoptsRecoveredEntries() ? adopted : Map.of(), last);
+        log.flushQueued();
+    }
+}
