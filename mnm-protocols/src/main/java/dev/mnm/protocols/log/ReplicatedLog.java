@@ -187,7 +187,8 @@ public class ReplicatedLog implements Protocol {
 
     // ---- roles ----
 
-    private void onOmega(int leader) {
+    /** Ω names {@code leader} (the failure detector's verdict; a test may play Ω itself). */
+    void onOmega(int leader) {
         if (leader == env.self() && role == Role.FOLLOWER) {
             saw(detector.highestProposal());
             long k = highestSeen / n;
@@ -221,7 +222,11 @@ public class ReplicatedLog implements Protocol {
     }
 
     void recoveryFailed(Recovery r) {
-        if (r != recovery || role != Role.RECOVERING) {
+        if (r != recovery) {
+            return;
+        }
+        if (role == Role.LEADER) {
+            deposed(term); // a memory confirmed nothing late: a rival with a higher number is there
             return;
         }
         r.abandon();
