@@ -43,7 +43,6 @@ final class Recovery {
     private final int n;
     private final int m;
     private final int quorum;
-    private final boolean readsFromConfirmed;
     private final boolean[] confirmed;
     private int confirmedCount;
     private boolean over;
@@ -56,14 +55,13 @@ final class Recovery {
     private final Map<Long, Bytes> adopted = new HashMap<>();
     private long last;
 
-    Recovery(Env env, ReplicatedLog log, long propNr, boolean readsFromConfirmed) {
+    Recovery(Env env, ReplicatedLog log, long propNr) {
         this.env = env;
         this.log = log;
         this.propNr = propNr;
         this.n = env.processes();
         this.m = env.memories();
         this.quorum = m - log.config().fM();
-        this.readsFromConfirmed = readsFromConfirmed;
         this.confirmed = new boolean[m + 1];
         this.last = log.applied() - 1;
     }
@@ -132,7 +130,7 @@ final class Recovery {
         answers = 0;
         chunk.clear();
         for (int i = 1; i <= m; i++) {
-            if (confirmed[i] || !readsFromConfirmed) {
+            if (confirmed[i]) {
                 ask(i);
             }
         }

@@ -158,6 +158,11 @@ public class ReplicatedLog implements Protocol {
         return cfg;
     }
 
+    /** The follower part, for tests that schedule its reads by hand. */
+    Learner learner() {
+        return learner;
+    }
+
     boolean following() {
         return role == Role.FOLLOWER;
     }
@@ -195,7 +200,7 @@ public class ReplicatedLog implements Protocol {
             long propNr = k * n + env.self() > highestSeen ? k * n + env.self() : (k + 1) * n + env.self();
             saw(propNr);
             role = Role.RECOVERING;
-            recovery = new Recovery(env, this, propNr, readsSuffixFromConfirmedMemories());
+            recovery = new Recovery(env, this, propNr);
             recovery.start();
         }
         learner.poll();
@@ -273,10 +278,5 @@ public class ReplicatedLog implements Protocol {
     /** Kind 4 put back when true: p1 leads from the start with proposal 1 and no phase 1, as if it had never run before. */
     boolean p1SkipsPhaseOne() {
         return false;
-    }
-
-    /** Kind 3 (recovering leader) put back when false: phase 1 reads the log from memories not confirmed. */
-    boolean readsSuffixFromConfirmedMemories() {
-        return true;
     }
 }
