@@ -44,7 +44,7 @@ class CrossRuntimeTest {
             world.at(0, () -> logs[q].start());
         }
         List<String> simulated = new ArrayList<>();
-        submitInOrder(world, logs[1], 0, simulated);
+        world.at(50 * Env.DELAY, () -> submitInOrder(world, logs[1], 0, simulated)); // after p1's phase 1
         while (world.step(5_000 * Env.DELAY)) {
             // run
         }

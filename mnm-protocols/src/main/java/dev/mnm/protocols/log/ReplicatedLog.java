@@ -35,7 +35,9 @@ import java.util.function.Consumer;
  * at start.
  *
  * <p>Where the seeds are silent: no log recycling (a full log refuses commands); reads go through
- * the log; a command submitted while this process recovers waits for the outcome of the recovery.
+ * the log; a command submitted while this process recovers, or while Ω names it and it has not
+ * begun to, waits for the outcome of the recovery (commands never written are answered
+ * {@code NotLeader}: certainly not applied).
  */
 public class ReplicatedLog implements Protocol {
     public static final int LOG_REGION = 0;
@@ -148,7 +150,14 @@ public class ReplicatedLog implements Protocol {
                 queuedCommands.add(command);
                 queuedDone.add(done);
             }
-            case FOLLOWER -> done.accept(new Outcome.NotLeader(detector.leader()));
+            case FOLLOWER -> {
+                if (detector.leader() == env.self()) { // Ω names this process: it recovers at the next tick
+                    queuedCommands.add(command);
+                    queuedDone.add(done);
+                } else {
+                    done.accept(new Outcome.NotLeader(detector.leader()));
+                }
+            }
         }
     }
 
@@ -202,6 +211,8 @@ public class ReplicatedLog implements Protocol {
             role = Role.RECOVERING;
             recovery = new Recovery(env, this, propNr);
             recovery.start();
+        } else if (leader != env.self() && role == Role.FOLLOWER) {
+            flushQueued(); // Ω moved on before this process recovered: tell them whom it names now
         }
         learner.poll();
     }
