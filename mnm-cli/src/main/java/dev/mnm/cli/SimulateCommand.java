@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
             "  mnm simulate --crash-process 1@1 --crash-memory 3@0",
             "  mnm simulate --protocol swarm-register --clients 4 --memories 3 --ops 200 --crash-memory 2@50 --history h.jsonl",
             "  mnm simulate --protocol disk-paxos --timing common-case",
+            "  mnm simulate --protocol log --clients 3 --commands 30 --timing adversarial --random-faults --sweep 200",
             "  mnm simulate --protocol paxos --processes 5 --sweep 2000"})
 final class SimulateCommand implements Callable<Integer> {
     @Spec
@@ -44,7 +45,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--protocol", paramLabel = "NAME",
             description = "consensus: paxos | disk-paxos | protected-memory-paxos; registers: swarm-register | abd | "
-                    + "max-register | majority-register (default: ${DEFAULT-VALUE})")
+                    + "max-register | majority-register; log: the KV service's replicated log (default: ${DEFAULT-VALUE})")
     String protocol = "protected-memory-paxos";
 
     @Option(names = "--processes", paramLabel = "N", description = "number of processes n (default: ${DEFAULT-VALUE})")
@@ -66,7 +67,8 @@ final class SimulateCommand implements Callable<Integer> {
     List<String> crashMemories = new ArrayList<>();
 
     @Option(names = "--timing", paramLabel = "MODEL",
-            description = "common-case (every hop exactly one delay) | random (half a delay to three, reordering) (default: ${DEFAULT-VALUE})")
+            description = "common-case (every hop exactly one delay) | random (half a delay to three, reordering) | "
+                    + "adversarial (per-channel lags from a very heavy tail, Ω naming several leaders) (default: ${DEFAULT-VALUE})")
     String timing = "common-case";
 
     @Option(names = "--random-faults", description = "draw faults from the seed: up to f_P process and f_M memory crashes, "
@@ -87,7 +89,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--trace", paramLabel = "FILE", description = "write every event of the run as JSON lines to FILE")
     Path trace;
 
-    @Option(names = "--clients", paramLabel = "C", description = "registers: number of clients (default: ${DEFAULT-VALUE})")
+    @Option(names = "--commands", paramLabel = "K", description = "log: commands per client (default: ${DEFAULT-VALUE})")
+    int commands = 20;
+
+    @Option(names = "--clients", paramLabel = "C", description = "registers, log: number of clients (default: ${DEFAULT-VALUE})")
     int clients = 3;
 
     @Option(names = "--writers", paramLabel = "W", description = "registers: clients 1..W read and write, the rest only read (default: all)")
@@ -104,6 +109,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (Registers.byName(protocol).isPresent()) {
             return new RegisterRun(this).call();
+        }
+        if (protocol.equals(LogRun.PROTOCOL)) {
+            return new LogRun(this).call();
         }
         SimConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
@@ -126,7 +134,8 @@ final class SimulateCommand implements Callable<Integer> {
         ConsensusAlgorithm algorithm = Algorithms.byName(protocol).orElseThrow(() -> usage(
                 "unknown protocol '" + protocol + "': use one of "
                         + Algorithms.all().stream().map(ConsensusAlgorithm::name).collect(Collectors.joining(", "))
-                        + ", " + Registers.all().stream().map(RegisterAlgorithm::name).collect(Collectors.joining(", "))));
+                        + ", " + Registers.all().stream().map(RegisterAlgorithm::name).collect(Collectors.joining(", "))
+                        + ", " + LogRun.PROTOCOL));
         if (processes < 1 || processes > 63) {
             throw usage("--processes must be between 1 and 63: " + processes);
         }
