@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code mnm} command. */
 @Command(name = "mnm", mixinStandardHelpOptions = true, version = "mnm 0.1.0",
         description = "Agreement and replication on message-and-memory (RDMA-model) systems.",
-        subcommands = {SimulateCommand.class, CheckCommand.class, ClusterCommand.class, KvCommand.class,
+        subcommands = {SimulateCommand.class, ExploreCommand.class, CheckCommand.class, ClusterCommand.class, KvCommand.class,
             NodeCommands.InitConfig.class, NodeCommands.MemoryNodeCommand.class, NodeCommands.ProcessNodeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {

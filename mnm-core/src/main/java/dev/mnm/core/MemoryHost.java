@@ -69,6 +69,47 @@ public final class MemoryHost {
         return registers.get(register);
     }
 
+    /**
+     * An independent copy with the same registers, permissions and crashed flag (on the heap): lets
+     * the simulator's explorer see what an operation would do without doing it.
+     */
+    public MemoryHost copy() {
+        MemoryHost c = new MemoryHost(id, layout);
+        for (int r = 0; r < layout.registers(); r++) {
+            c.registers.set(r, registers.get(r));
+        }
+        System.arraycopy(permissions, 0, c.permissions, 0, permissions.length);
+        c.crashed = crashed;
+        return c;
+    }
+
+    /**
+     * A 64-bit hash of the registers' contents and the regions' permissions (not the crashed flag):
+     * equal memories hash equally; unequal ones collide with probability about 2^-64.
+     */
+    public long fingerprint() {
+        long h = 0x9E3779B97F4A7C15L;
+        for (int r = 0; r < layout.registers(); r++) {
+            Bytes b = registers.get(r);
+            h = mix(h ^ b.length());
+            for (int i = 0; i < b.length(); i++) {
+                h = h * 0x100000001B3L ^ (b.at(i) & 0xff);
+            }
+            h = mix(h);
+        }
+        for (Permission p : permissions) {
+            h = mix(mix(mix(h ^ p.r()) ^ p.w()) ^ p.rw());
+        }
+        return h;
+    }
+
+    /** MurmurHash3's 64-bit finaliser. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
     /** Executes {@code op} on behalf of {@code process}; empty if this memory has crashed. */
     public Optional<Reply> execute(int process, MemoryOp op) {
         if (crashed) {

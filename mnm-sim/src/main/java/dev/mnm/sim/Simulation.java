@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * A deterministic simulated run of a consensus algorithm in a {@link World}: every process
@@ -37,9 +38,9 @@ public final class Simulation {
     private int plannedMemoryCrashes;
     private boolean partitionsHeal = true;
 
-    private Simulation(SimConfig config, Trace trace) {
+    private Simulation(SimConfig config, Chooser chooser, Trace trace) {
         this.config = config;
-        this.chooser = new SeededChooser(config.seed());
+        this.chooser = chooser;
         this.n = config.processes();
         ConsensusAlgorithm algorithm = config.algorithm();
         this.world = new World(n, config.memories(), algorithm.memoryLayout(n), config.timing(), chooser, trace);
@@ -68,11 +69,30 @@ public final class Simulation {
 
     /** Runs {@code config} to the end, writing every event to {@code trace} if it is not null. */
     public static SimResult run(SimConfig config, Trace trace) {
+        return run(config, new SeededChooser(config.seed()), trace);
+    }
+
+    /**
+     * Runs {@code config} with every choice — delays, random faults, Ω instability — made by
+     * {@code chooser} instead of the config's seed (which then only names the run).
+     */
+    public static SimResult run(SimConfig config, Chooser chooser, Trace trace) {
+        return run(config, chooser, trace, s -> { });
+    }
+
+    /** Runs {@code config} with its seed, handing every event that has an effect to {@code schedule} as a {@link Step}. */
+    static SimResult run(SimConfig config, Trace trace, Consumer<Step> schedule) {
+        return run(config, new SeededChooser(config.seed()), trace, schedule);
+    }
+
+    private static SimResult run(SimConfig config, Chooser chooser, Trace trace, Consumer<Step> schedule) {
         Optional<String> problem = config.resilienceProblem();
         if (problem.isPresent()) {
             throw new IllegalArgumentException(problem.get());
         }
-        return new Simulation(config, trace).execute();
+        Simulation s = new Simulation(config, chooser, trace);
+        s.world.recordSchedule(schedule);
+        return s.execute();
     }
 
     private SimResult execute() {
@@ -189,6 +209,7 @@ public final class Simulation {
     private void tellLeader(int p, int leader) {
         if (!world.crashed(p)) {
             world.trace("leader", "process", p, "leader", leader);
+            world.record(new Step.Leader(p, leader));
             world.protocol(p).onLeader(leader);
         }
     }

@@ -49,6 +49,10 @@ public final class World {
         throw new UnsupportedOperationException("process " + p + " decided, but nothing here takes decisions");
     };
     private IntConsumer onCrash = p -> { };
+    // Schedule recording (for the shrinker): every event that has an effect, as a Step.
+    private Consumer<Step> schedule = s -> { };
+    /** Messages sent so far on each link [from][to]: a message's number on its link names it in a {@link Step.Deliver}. */
+    private final int[][] sentOnLink;
 
     /** Where decisions go. */
     interface Decisions {
@@ -80,6 +84,7 @@ public final class World {
         for (int p = 1; p <= n; p++) {
             nodes[p] = new Node(p);
         }
+        this.sentOnLink = new int[n + 1][n + 1];
         this.slowProcess = new int[n + 1];
         this.slowMemory = new int[memories.length];
         Arrays.fill(slowProcess, 1);
@@ -92,6 +97,15 @@ public final class World {
 
     void onProcessCrash(IntConsumer c) {
         this.onCrash = c;
+    }
+
+    /** Hands every event that has an effect to {@code c}, as a {@link Step}, in the order they happen. */
+    void recordSchedule(Consumer<Step> c) {
+        this.schedule = c;
+    }
+
+    void record(Step s) {
+        schedule.accept(s);
     }
 
     public Env env(int p) {
@@ -146,8 +160,26 @@ public final class World {
         if (!nodes[p].crashed) {
             nodes[p].crashed = true;
             trace("crash-process", "process", p);
+            record(new Step.CrashProcess(p));
             onCrash.accept(p);
         }
+    }
+
+    /**
+     * Restarts crashed process p as {@code fresh}, a new instance with no memory of the old one:
+     * replies, messages and timers meant for the old incarnation are dropped.
+     */
+    public void restartProcess(int p, Protocol fresh) {
+        checkProcess(p);
+        Node node = nodes[p];
+        if (!node.crashed) {
+            throw new IllegalStateException("process " + p + " is running");
+        }
+        node.incarnation++;
+        node.crashed = false;
+        node.protocol = fresh;
+        trace("restart-process", "process", p);
+        fresh.start();
     }
 
     public void crashMemory(int i) {
@@ -157,6 +189,7 @@ public final class World {
         if (!memories[i].crashed()) {
             memories[i].crash();
             trace("crash-memory", "memory", i);
+            record(new Step.CrashMemory(i));
         }
     }
 
@@ -267,6 +300,10 @@ public final class World {
         final int id;
         Protocol protocol;
         boolean crashed;
+        /** Bumped by a restart: what was meant for an earlier incarnation is dropped. */
+        int incarnation;
+        /** Timers set so far: a timer's number names it in a {@link Step.Timer}. */
+        private int timersSet;
         /** When this process's latest request to / reply from each memory arrives: queue pairs are FIFO. */
         private final long[] lastRequest = new long[memories.length];
         private final long[] lastReply = new long[memories.length];
@@ -305,10 +342,13 @@ public final class World {
             }
             trace("send", "from", id, "to", to, "msg", message);
             int from = id;
+            int k = sentOnLink[from][to]++;
+            int targetIncarnation = nodes[to].incarnation;
             at(arrival, depth, () -> {
                 Node target = nodes[to];
-                if (!target.crashed) {
+                if (!target.crashed && target.incarnation == targetIncarnation) {
                     trace("deliver", "from", from, "to", to, "msg", message);
+                    record(new Step.Deliver(from, to, k));
                     target.protocol.onMessage(from, message);
                 }
             });
@@ -320,6 +360,7 @@ public final class World {
             memoryOps++;
             opsByKind.merge(op.getClass().getSimpleName(), 1L, Long::sum);
             int d = depth + 1;
+            int mine = incarnation;
             trace("mem-issue", "process", id, "memory", memory, "op", op);
             long arrival = Math.max(now + hop(slowProcess[id], slowMemory[memory], queuePair(id, memory, false)),
                     lastRequest[memory]);
@@ -330,12 +371,14 @@ public final class World {
                     return; // a crashed memory never answers
                 }
                 trace("mem-exec", "process", id, "memory", memory, "op", op, "reply", reply.get());
+                record(new Step.Execute(id, memory));
                 long back = Math.max(now + hop(slowProcess[id], slowMemory[memory], queuePair(id, memory, true)),
                         lastReply[memory]);
                 lastReply[memory] = back;
                 at(back, d, () -> {
-                    if (!crashed) {
+                    if (!crashed && incarnation == mine) {
                         trace("mem-reply", "process", id, "memory", memory, "reply", reply.get());
+                        record(new Step.Reply(id, memory));
                         onReply.accept(reply.get());
                     }
                 });
@@ -345,8 +388,11 @@ public final class World {
         @Override
         public Timer setTimer(long delay, Runnable action) {
             boolean[] cancelled = new boolean[1];
+            int mine = incarnation;
+            int k = timersSet++;
             at(now + Math.max(0, delay), depth, () -> {
-                if (!cancelled[0] && !crashed) {
+                if (!cancelled[0] && !crashed && incarnation == mine) {
+                    record(new Step.Timer(id, k));
                     action.run();
                 }
             });
