@@ -72,7 +72,7 @@ final class SimulateCommand implements Callable<Integer> {
     String timing = "common-case";
 
     @Option(names = "--random-faults", description = "draw faults from the seed: up to f_P process and f_M memory crashes, "
-            + "an unstable leader oracle, slow nodes, a partition (implies --timing random)")
+            + "an unstable leader oracle, slow nodes, a partition (implies --timing random unless adversarial is chosen)")
     boolean randomFaults;
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the run, or first seed of a sweep (default: ${DEFAULT-VALUE})")
