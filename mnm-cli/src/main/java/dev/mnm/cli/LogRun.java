@@ -4,6 +4,7 @@ import dev.mnm.check.Checker;
 import dev.mnm.check.Report;
 import dev.mnm.core.Env;
 import dev.mnm.services.LogSimulation;
+import dev.mnm.sim.Trace;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,14 @@ final class LogRun {
         if (cmd.sweep != null) {
             return sweep(config, out);
         }
-        LogSimulation.Result r = LogSimulation.run(config);
+        LogSimulation.Result r;
+        if (cmd.trace != null) {
+            try (Trace t = new Trace(Files.newBufferedWriter(cmd.trace, StandardCharsets.UTF_8), Env.DELAY)) {
+                r = LogSimulation.run(config, t);
+            }
+        } else {
+            r = LogSimulation.run(config);
+        }
         out.printf("log  n=3 m=3 f_M=1  clients=%d commands=%d  timing=%s  seed=%d%s%n", config.clients(),
                 config.commands(), config.timing().cliName(), config.seed(), config.randomFaults() ? "  random faults" : "");
         out.printf("operations: %d ok, %d info (outcome unknown), %d fail%n", r.ok(), r.info(), r.fail());

@@ -8,6 +8,7 @@ import dev.mnm.core.Env;
 import dev.mnm.protocols.log.ReplicatedLog;
 import dev.mnm.sim.SeededChooser;
 import dev.mnm.sim.Timing;
+import dev.mnm.sim.Trace;
 import dev.mnm.sim.World;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,17 +82,22 @@ public final class LogSimulation {
     private int info;
     private int fail;
 
-    private LogSimulation(Config config) {
+    private LogSimulation(Config config, Trace trace) {
         this.config = config;
         this.world = new World(N, M, ReplicatedLog.layout(N, LOG.slots()), config.timing(),
-                new SeededChooser(config.seed()), null);
+                new SeededChooser(config.seed()), trace);
         this.rnd = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
         this.leaderGuess = new int[config.clients() + 1];
         this.historyId = new int[config.clients() + 1];
     }
 
     public static Result run(Config config) {
-        return new LogSimulation(config).execute();
+        return run(config, null);
+    }
+
+    /** Runs {@code config}, writing every event to {@code trace} if it is not null. */
+    public static Result run(Config config, Trace trace) {
+        return new LogSimulation(config, trace).execute();
     }
 
     private void install(int p) {

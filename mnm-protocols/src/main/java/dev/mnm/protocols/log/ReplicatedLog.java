@@ -245,6 +245,7 @@ public class ReplicatedLog implements Protocol {
             deposed(term); // a memory confirmed nothing late: a rival with a higher number is there
             return;
         }
+        env.note("phase 1 with proposal " + r.propNr + " failed: a write was refused or a higher number is there");
         r.abandon();
         recovery = null;
         role = Role.FOLLOWER; // lines 17–18: try again on a later tick if still named
