@@ -33,6 +33,7 @@ final class FailureDetector {
     private final int[] misses;
     private int leader = 1;
     private long highestProposal;
+    private boolean hasRead;
 
     /** {@code onTick} hears, after each tick's reads, whom Ω names now. */
     FailureDetector(Env env, ReplicatedLog.Config cfg, IntConsumer onTick) {
@@ -54,9 +55,9 @@ final class FailureDetector {
         return highestProposal;
     }
 
-    /** Ticks since start. */
-    long beat() {
-        return beat;
+    /** Whether a read of every minProp from m − f_M memories has completed since this instance started. */
+    boolean hasRead() {
+        return hasRead;
     }
 
     private boolean alive(int q) {
@@ -98,6 +99,7 @@ final class FailureDetector {
                 }
             }
             highestProposal = Math.max(highestProposal, highestProp[0]);
+            hasRead = true;
             long prop = Math.max(1, highestProp[0]);
             int incumbent = (int) ((prop - 1) % n) + 1;
             int chosen = alive(incumbent) ? incumbent : 0;

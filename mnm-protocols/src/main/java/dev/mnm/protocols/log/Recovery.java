@@ -32,9 +32,12 @@ import java.util.Map;
  * any m − f_M memories, where a lower leader could still write.
  *
  * <p>Where the seed is silent: every process, p1 included, runs this before it leads — also at
- * start — because a process that restarted cannot know what it wrote before (issue 7 kind 4); a
- * restarted process's number is above what the memories show, since phase 1 fails on any entry
- * numbered at least b and the failure detector reads every minProp before Ω names anyone.
+ * start — because a process that restarted cannot know what it wrote before (issue 7 kind 4). Its
+ * number b must also differ from every number an earlier incarnation used: {@link ReplicatedLog}
+ * starts a recovery only after this instance has read every minProp from m − f_M memories, and b
+ * is above all it read. That suffices: a number that wrote any entry was first written into its
+ * process's minProp register on a quorum, which every quorum read meets, and only that process
+ * writes the register, always upwards.
  */
 final class Recovery {
     private final Env env;

@@ -87,6 +87,27 @@ public final class ManualWorld {
         nodes[p].crashed = true;
     }
 
+    /**
+     * Restarts p as {@code fresh}, a new instance that remembers nothing (memories keep their
+     * contents). Operations the old incarnation issued and that have not executed stay queued, in
+     * order, ahead of the new incarnation's (they may still execute: same process, same queue
+     * pair order); their replies, and every pending reply, timer and message of the old
+     * incarnation, are dropped. Like the simulator's {@code World.restartProcess}, but
+     * {@link #start} is left to the test.
+     */
+    public void restart(int p, Protocol fresh) {
+        log.add("p" + p + " restarts");
+        Node node = nodes[p];
+        node.crashed = false;
+        node.incarnation++;
+        node.protocol = fresh;
+        for (int i = 1; i <= m; i++) {
+            node.replies[i].clear();
+        }
+        node.timers.clear();
+        node.inbox.clear();
+    }
+
     /** Executes p's oldest pending operation on memory i there; false if none is pending. */
     public boolean exec(int p, int i) {
         Pending op = nodes[p].issued[i].poll();
@@ -95,7 +116,7 @@ public final class ManualWorld {
         }
         Reply r = memories[i].execute(p, op.op).orElse(null);
         log.add("p" + p + ": " + op.op.getClass().getSimpleName() + " on M" + i + " executes: " + r);
-        if (r != null) {
+        if (r != null && op.incarnation == nodes[p].incarnation) {
             nodes[p].replies[i].add(() -> {
                 if (!nodes[p].crashed) {
                     op.onReply.accept(r);
@@ -185,7 +206,7 @@ public final class ManualWorld {
         }
     }
 
-    private record Pending(MemoryOp op, Consumer<Reply> onReply) {}
+    private record Pending(MemoryOp op, Consumer<Reply> onReply, int incarnation) {}
 
     private static final class PendingTimer {
         final Runnable action;
@@ -200,6 +221,7 @@ public final class ManualWorld {
         final int id;
         Protocol protocol;
         boolean crashed;
+        int incarnation;
         final Deque<Pending>[] issued;
         final Deque<Runnable>[] replies;
         final Deque<PendingTimer> timers = new ArrayDeque<>();
@@ -247,7 +269,7 @@ public final class ManualWorld {
         @Override
         public void memory(int memory, MemoryOp op, Consumer<Reply> onReply) {
             if (!crashed) {
-                issued[memory].add(new Pending(op, onReply));
+                issued[memory].add(new Pending(op, onReply, incarnation));
             }
         }
 
