@@ -6,6 +6,7 @@ import dev.mnm.check.Models;
 import dev.mnm.core.Bytes;
 import dev.mnm.core.Env;
 import dev.mnm.protocols.log.ReplicatedLog;
+import dev.mnm.sim.CrashRestartFaults;
 import dev.mnm.sim.SeededChooser;
 import dev.mnm.sim.Timing;
 import dev.mnm.sim.Trace;
@@ -24,9 +25,9 @@ import java.util.SplittableRandom;
  * (certainly not applied) sends the same operation to the process named, {@code Unknown} ends it
  * as {@code info} and the client continues under a new history process id, as Jepsen does.
  *
- * <p>With random faults the seed also draws: a memory crash (60% of runs), up to two process
- * crash-and-restarts (a restarted process is a new {@link ReplicatedLog} that remembers nothing;
- * half of them hit p1), and a process crash for good (30%). Checked at the end: the history is
+ * <p>With random faults the seed also draws the faults of {@link CrashRestartFaults}: a memory
+ * crash, process crash-and-restarts (a restarted process is a new {@link ReplicatedLog} that
+ * remembers nothing), a process crash for good. Checked at the end: the history is
  * linearizable, and every two applied sequences (each incarnation apart) agree where both reach.
  * A run is a pure function of its {@link Config}.
  */
@@ -118,7 +119,10 @@ public final class LogSimulation {
             world.at(0, () -> logs[q].start());
         }
         if (config.randomFaults()) {
-            drawFaults();
+            CrashRestartFaults.schedule(world, rnd, p -> {
+                install(p);
+                return logs[p];
+            });
         }
         for (int c = 1; c <= config.clients(); c++) {
             int client = c;
@@ -139,30 +143,6 @@ public final class LogSimulation {
             violations.add("linearizability: the checker says " + check.verdict());
         }
         return new Result(config, history, check, ok, info, fail, List.copyOf(violations));
-    }
-
-    private void drawFaults() {
-        if (rnd.nextInt(100) < 60) {
-            int memory = 1 + rnd.nextInt(M);
-            world.at(Env.DELAY * rnd.nextInt(600), () -> world.crashMemory(memory));
-        }
-        int restarts = rnd.nextInt(3);
-        for (int r = 0; r < restarts; r++) {
-            int victim = rnd.nextInt(100) < 50 ? 1 : 1 + rnd.nextInt(N);
-            long down = Env.DELAY * rnd.nextInt(600);
-            long up = down + Env.DELAY * rnd.nextInt(1, 60);
-            world.at(down, () -> world.crashProcess(victim));
-            world.at(up, () -> {
-                if (world.crashed(victim)) {
-                    install(victim);
-                    world.restartProcess(victim, logs[victim]);
-                }
-            });
-        }
-        if (rnd.nextInt(100) < 30) {
-            int victim = 1 + rnd.nextInt(N);
-            world.at(Env.DELAY * rnd.nextInt(800), () -> world.crashProcess(victim));
-        }
     }
 
     /** Client c's k-th operation. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mnm.core.Bytes;
 import dev.mnm.core.Env;
+import dev.mnm.sim.CrashRestartFaults;
 import dev.mnm.sim.SeededChooser;
 import dev.mnm.sim.Timing;
 import dev.mnm.sim.World;
@@ -74,27 +75,10 @@ class LogAdversarialSweepTest {
                 }
             });
         }
-        if (rnd.nextInt(100) < 60) {
-            int memory = 1 + rnd.nextInt(M);
-            world.at(Env.DELAY * rnd.nextInt(600), () -> world.crashMemory(memory));
-        }
-        int restarts = rnd.nextInt(3);
-        for (int r = 0; r < restarts; r++) {
-            int victim = rnd.nextInt(100) < 50 ? 1 : 1 + rnd.nextInt(N);
-            long down = Env.DELAY * rnd.nextInt(600);
-            long up = down + Env.DELAY * rnd.nextInt(1, 60);
-            world.at(down, () -> world.crashProcess(victim));
-            world.at(up, () -> {
-                if (world.crashed(victim)) {
-                    install[victim].run();
-                    world.restartProcess(victim, current[victim]);
-                }
-            });
-        }
-        if (rnd.nextInt(100) < 30) {
-            int victim = 1 + rnd.nextInt(N);
-            world.at(Env.DELAY * rnd.nextInt(800), () -> world.crashProcess(victim));
-        }
+        CrashRestartFaults.schedule(world, rnd, p -> {
+            install[p].run();
+            return current[p];
+        });
         while (world.step(3_000 * Env.DELAY)) {
             // run
         }
