@@ -117,21 +117,6 @@ class ExplorerTest {
         caught(PMP_IGNORES_PHASE_1, 2, 3, Explorer.Bounds.none().withLeaderChanges(1).withEmissions(16), "agreement");
     }
 
-    /** Issue 7 kinds 1 and 2 put back (phase 2 on every memory at once, acks from any): schedule A's kind. */
-    static final ConsensusAlgorithm PMP_UNCONFIRMED_ACKS = new Algorithms.Spec("pmp-unconfirmed-acks", false,
-            Algorithms.PROTECTED_MEMORY_PAXOS::memoryLayout, (env, input, fM) -> new ProtectedMemoryPaxos(env, input, fM) {
-                @Override
-                boolean waitsForConfirmation() {
-                    return false;
-                }
-            });
-
-    @Test
-    void findsScheduleAByItself() {
-        caught(PMP_UNCONFIRMED_ACKS, 3, 3, Explorer.Bounds.none().withLeaderChanges(2).withEmissions(16)
-                .withMaxStates(3_000_000), "agreement");
-    }
-
     @Test
     void theShrinkerReducesAFailingSeededRun() {
         SimConfig base = SimConfig.of(PMP_IGNORES_PHASE_1, 3, 3).withRandomFaults();
