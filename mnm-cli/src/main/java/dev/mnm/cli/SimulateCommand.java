@@ -7,6 +7,7 @@ import dev.mnm.protocols.consensus.Algorithms;
 import dev.mnm.protocols.registers.Registers;
 import dev.mnm.sim.Fault;
 import dev.mnm.sim.SimConfig;
+import dev.mnm.sim.Shrinker;
 import dev.mnm.sim.SimResult;
 import dev.mnm.sim.Sweep;
 import dev.mnm.sim.Timing;
@@ -86,6 +87,10 @@ final class SimulateCommand implements Callable<Integer> {
 
     static final long DEFAULT_HORIZON_DELAYS = SimConfig.DEFAULT_HORIZON / Env.DELAY;
 
+    @Option(names = "--shrink", description = "consensus: if the run (or the first failing seed of a sweep) breaks an "
+            + "invariant, reduce its schedule to a short one that still does and print it as steps and a replay command")
+    boolean shrink;
+
     @Option(names = "--trace", paramLabel = "FILE", description = "write every event of the run as JSON lines to FILE")
     Path trace;
 
@@ -127,7 +132,17 @@ final class SimulateCommand implements Callable<Integer> {
             result = dev.mnm.sim.Simulation.run(config);
         }
         print(result, out);
+        if (!result.ok()) {
+            shrink(result.config(), out);
+        }
         return result.ok() ? 0 : 1;
+    }
+
+    /** With {@code --shrink}: the failing run's schedule reduced, as steps and a replay command. */
+    private void shrink(SimConfig failing, PrintWriter out) {
+        if (shrink) {
+            out.print(Shrinker.shrink(failing, Shrinker.record(failing)).report());
+        }
     }
 
     private SimConfig config() {
@@ -255,7 +270,11 @@ final class SimulateCommand implements Callable<Integer> {
         out.printf("%s  n=%d m=%d f_P=%d f_M=%d: %d seeds from %d, random timing and faults, %d events in %.1f s%n",
                 config.algorithm().name(), config.processes(), config.memories(), config.fP(), config.fM(),
                 o.runs(), config.seed(), o.events(), seconds);
-        return violations(out, o.failures().size(), o.report());
+        int exit = violations(out, o.failures().size(), o.report());
+        if (!o.ok()) {
+            shrink(o.failures().getFirst().config(), out);
+        }
+        return exit;
     }
 
     /** Prints a sweep's violations (each with its replay command); the exit code: 0 if none, else 1. */

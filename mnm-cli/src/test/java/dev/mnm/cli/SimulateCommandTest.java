@@ -95,4 +95,12 @@ class SimulateCommandTest {
         Run s = mnm("simulate", "--help");
         assertThat(s.out()).contains("--protocol").contains("--crash-process").contains("--sweep").contains("--trace");
     }
+
+    @Test
+    void shrinkHasNothingToDoOnARunThatKeepsItsInvariants() {
+        Run r = mnm("simulate", "--protocol", "protected-memory-paxos", "--timing", "adversarial", "--random-faults",
+                "--seed", "3", "--horizon", "100000", "--shrink");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("timing=adversarial").doesNotContain("shrunk");
+    }
 }
