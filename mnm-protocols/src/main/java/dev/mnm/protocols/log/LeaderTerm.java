@@ -162,13 +162,7 @@ final class LeaderTerm {
     private void advance() {
         while (!over && !inFlight.isEmpty() && inFlight.firstKey() == commit && inFlight.firstEntry().getValue().acks >= quorum) {
             Slot slot = inFlight.pollFirstEntry().getValue();
-            commit++;
-            List<Bytes> commands = Batch.decode(slot.batch);
-            List<Bytes> replies = new ArrayList<>(commands.size());
-            for (Bytes command : commands) {
-                replies.add(log.applyLeading(command));
-            }
-            log.slotApplied();
+            List<Bytes> replies = log.apply(commit++, slot.batch);
             for (int k = 0; k < slot.dones.size(); k++) {
                 slot.dones.get(k).accept(new ReplicatedLog.Outcome.Done(replies.get(k)));
             }

@@ -71,7 +71,7 @@ final class Learner {
             }
             long s = from;
             while (s < committed && chunk.containsKey(s)) {
-                log.applyFollowing(s, chunk.get(s).command());
+                log.apply(s, chunk.get(s).command());
                 s++;
             }
             boolean more = knownCommit > log.applied() && s > from;

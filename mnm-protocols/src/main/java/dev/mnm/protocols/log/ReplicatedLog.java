@@ -8,6 +8,7 @@ import dev.mnm.core.Permission;
 import dev.mnm.core.Protocol;
 import dev.mnm.core.Region;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -180,23 +181,17 @@ public class ReplicatedLog implements Protocol {
         highestSeen = Math.max(highestSeen, propNr);
     }
 
-    void applyFollowing(long slot, Bytes batch) {
+    /** Applies the chosen batch of {@code slot}, which must be the next one; the state machine's replies. */
+    List<Bytes> apply(long slot, Bytes batch) {
         if (slot != applied) {
             throw new IllegalStateException("applying slot " + slot + " at " + applied);
         }
-        for (Bytes cmd : Batch.decode(batch)) {
-            sm.apply(cmd);
+        List<Bytes> replies = new ArrayList<>();
+        for (Bytes command : Batch.decode(batch)) {
+            replies.add(sm.apply(command));
         }
         applied++;
-    }
-
-    /** A command of the slot at {@code applied} chosen in this process's term (the slot advances after its last command). */
-    Bytes applyLeading(Bytes command) {
-        return sm.apply(command);
-    }
-
-    void slotApplied() {
-        applied++;
+        return replies;
     }
 
     // ---- roles ----
@@ -242,7 +237,7 @@ public class ReplicatedLog implements Protocol {
             return;
         }
         if (role == Role.LEADER) {
-            deposed(term); // a memory confirmed nothing late: a rival with a higher number is there
+            deposed(term); // phase 1 failed late on some memory: a rival with a higher number is there
             return;
         }
         env.note("phase 1 with proposal " + r.propNr + " failed: a write was refused or a higher number is there");
@@ -277,7 +272,7 @@ public class ReplicatedLog implements Protocol {
         return true;
     }
 
-    /** Kind 1 put back when false: phase 2 writes to, and counts acks from, memories it has not confirmed. */
+    /** Kind 1 put back when true: phase 2 writes to, and counts acks from, memories it has not confirmed. */
     boolean countsUnconfirmedMemories() {
         return false;
     }
