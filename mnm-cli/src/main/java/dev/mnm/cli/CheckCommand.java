@@ -23,8 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code mnm check}: the linearizability checker on a recorded history. */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Check a client history (JSON lines) for linearizability and write an HTML report.",
-        description = "Reads a Jepsen-style history (one event per line: {\\\"type\\\":\\\"invoke|ok|fail|info\\\", "
-                + "\\\"process\\\":1, \\\"f\\\":\\\"read|write|cas\\\", \\\"key\\\":…, \\\"value\\\":…, \\\"time\\\":…}), "
+        description = "Reads a Jepsen-style history (one event per line: {\"type\":\"invoke|ok|fail|info\", "
+                + "\"process\":1, \"f\":\"read|write|cas\", \"key\":…, \"value\":…, \"time\":…}), "
                 + "checks it per key with the Wing–Gong–Lowe search and writes a self-contained HTML page showing the "
                 + "history per client, the longest partial linearization and the operations that could not be placed. "
                 + "Exit code 0: linearizable; 1: not linearizable; 3: unknown within the time budget; 2: bad usage or input.",

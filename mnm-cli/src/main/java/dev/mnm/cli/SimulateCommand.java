@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mnm simulate}: one deterministic simulated consensus run, or a sweep over seeds. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        header = "Simulate a consensus algorithm with faults: decisions, delays, counts; or sweep many seeds.",
+        header = "Simulate consensus, registers or the replicated log with faults: outcomes, delays, counts, checks; or sweep many seeds.",
         description = "Runs a consensus algorithm in the deterministic simulator and prints each process's "
             + "decision, its time in delays (a message costs 1 delay, a memory operation 2), and exact counts of "
             + "events, messages and memory operations. Agreement and validity are checked after every event, "
@@ -68,7 +68,8 @@ final class SimulateCommand implements Callable<Integer> {
     List<String> crashMemories = new ArrayList<>();
 
     @Option(names = "--timing", paramLabel = "MODEL",
-            description = "common-case (every hop exactly one delay) | random (half a delay to three, reordering) | "
+            description = "common-case (every hop exactly one delay) | random (90% of hops half a delay to three, "
+                    + "the rest three to twelve) | "
                     + "adversarial (per-channel lags from a very heavy tail, Ω naming several leaders) (default: ${DEFAULT-VALUE})")
     String timing = "common-case";
 

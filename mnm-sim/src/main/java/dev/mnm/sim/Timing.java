@@ -4,7 +4,7 @@ package dev.mnm.sim;
 public enum Timing {
     /** Every message and every leg of a memory operation takes exactly one delay; Ω is stable from the start. */
     COMMON_CASE("common-case"),
-    /** Each hop takes a random time between half a delay and three delays, so messages reorder. */
+    /** 90% of hops take half a delay to three, the rest three to twelve, so messages reorder. */
     RANDOM("random"),
     /**
      * Each hop's delay is drawn from a very heavy tail (up to {@link #ADVERSARIAL_MAX}), and random
