@@ -35,8 +35,7 @@ class ScheduleATest {
         w.exec(2, 2);      // read: executed, reply still on its way
         // 2. Ω names p3 (proposal 3): phase 1 completes on M2 and M3, finding no value; M1 is slow
         w.leader(3, 3);
-        w.drain(3, 2);
-        w.drain(3, 3);
+        w.drain(3, 2, 3);
         // 3. p2's quorum {M1, M2} fires; it writes phase 2; M1 acks; its slow permission on M3 lands now
         w.reply(2, 2);
         w.roundTrip(2, 1);  // phase-2 write on M1: ack (p3's permission there is still slow)

@@ -48,18 +48,14 @@ class FollowerScheduleTest {
         w.roundTrip(1, 3);
         // p2 recovers with proposal 2 on M1 and M2 (phase 1, then the empty suffix); M3 is slow
         logs[2].onOmega(2);
-        w.drain(2, 1);
-        w.drain(2, 2);
-        w.drain(2, 1);
-        w.drain(2, 2);
+        w.drain(2, 1, 2, 1, 2);
         assertThat(logs[2].leading()).as(w.steps()).isTrue();
         // follower p3 reads the log; the read reaches M1 now, M3 later
         logs[3].learner().poll();
         w.exec(3, 1);
         // p2 commits V in slot 0 on M1 and M2, and starts X in slot 1
         logs[2].submit(Bytes.utf8("V"), o -> { });
-        w.drain(2, 1);
-        w.drain(2, 2);
+        w.drain(2, 1, 2);
         logs[2].submit(Bytes.utf8("X"), o -> { });
         // p2's slow permission on M3 lands: phase 1 there passes, M3 is confirmed and gets slot 1 only
         w.drain(2, 3);
@@ -70,9 +66,7 @@ class FollowerScheduleTest {
         // later reads, taken after p3 knew the commit point
         for (int k = 0; k < 3; k++) {
             logs[3].learner().poll();
-            w.drain(3, 1);
-            w.drain(3, 2);
-            w.drain(3, 3);
+            w.drain(3, 1, 2, 3);
         }
         return applied;
     }

@@ -49,17 +49,12 @@ class RestartSameNumberTest {
         w.crash(1);
         for (int p = 2; p <= 3; p++) {
             w.start(p);
-            for (int i = 1; i <= 3; i++) {
-                w.drain(p, i); // first heartbeat and log read: Ω names p1, nobody wrote anything
-            }
+            w.drain(p, 1, 2, 3); // first heartbeat and log read: Ω names p1, nobody wrote anything
         }
         List<String> outcomes = new ArrayList<>();
         // 1. p2 (incarnation 1) recovers with proposal 2 on M1 and M3; its changePermission on M2 is slow
         logs[2].onOmega(2);
-        w.drain(2, 1);
-        w.drain(2, 3);
-        w.drain(2, 1);
-        w.drain(2, 3);
+        w.drain(2, 1, 3, 1, 3);
         assertThat(logs[2].leading()).as(w.steps()).isTrue();
         // 2. it writes A into slot 0; M3 executes it
         logs[2].submit(Bytes.utf8("A"), o -> outcomes.add("A " + o));
@@ -92,24 +87,19 @@ class RestartSameNumberTest {
         }
         // 6. its recovery (or, without step 5, its detector's read and then recovery) on M1 and M2
         for (int k = 0; k < 4; k++) {
-            w.drain(2, 1);
-            w.drain(2, 2);
+            w.drain(2, 1, 2);
         }
         assertThat(p2b.leading()).as(w.steps()).isTrue();
         // 7. it commits B in slot 0 and C in slot 1 on M1 and M2
         p2b.submit(Bytes.utf8("B"), o -> outcomes.add("B " + o));
-        w.drain(2, 1);
-        w.drain(2, 2);
+        w.drain(2, 1, 2);
         p2b.submit(Bytes.utf8("C"), o -> outcomes.add("C " + o));
-        w.drain(2, 1);
-        w.drain(2, 2);
+        w.drain(2, 1, 2);
         // 8. p3's recovery fails on M1 (p2 holds it); p3 follows and reads the log, M3 answering first
         w.drain(3, 1);
         for (int k = 0; k < 4; k++) {
             logs[3].learner().poll();
-            w.drain(3, 3);
-            w.drain(3, 1);
-            w.drain(3, 2);
+            w.drain(3, 3, 1, 2);
         }
         return new Run(applied, outcomes, w.steps());
     }

@@ -34,35 +34,24 @@ class ScheduleBTest {
         w.crash(1); // p1 stops heart-beating (it never even started)
         for (int p = 2; p <= 3; p++) {
             w.start(p);
-            for (int i = 1; i <= 3; i++) {
-                w.drain(p, i); // the first heartbeat and the first read of the log: Ω still names p1
-            }
+            w.drain(p, 1, 2, 3); // the first heartbeat and the first read of the log: Ω still names p1
         }
         List<String> ok = new ArrayList<>();
         // p2 recovers with proposal 2: phase 1 and the (empty) suffix on M1 and M2; M3 slow
         logs[2].onOmega(2);
-        w.drain(2, 1);
-        w.drain(2, 2);
-        w.drain(2, 1);
-        w.drain(2, 2);
+        w.drain(2, 1, 2, 1, 2);
         assertThat(logs[2].leading()).as(w.steps()).isTrue();
         logs[2].submit(Bytes.utf8("SET x A"), o -> ok.add("A " + o));
         // p3 recovers with proposal 3: phase 1 and the suffix on M2 and M3; M1 slow
         logs[3].onOmega(3);
-        w.drain(3, 2);
-        w.drain(3, 3);
-        w.drain(3, 2);
-        w.drain(3, 3);
+        w.drain(3, 2, 3, 2, 3);
         assertThat(logs[3].leading()).as(w.steps()).isTrue();
         logs[3].submit(Bytes.utf8("SET x B"), o -> ok.add("B " + o));
         // p2's write of slot 0 on M1 acks; its slow permission on M3 lands, then whatever follows it there
         w.roundTrip(2, 1);
-        w.drain(2, 3);
-        w.drain(2, 2);
+        w.drain(2, 3, 2);
         // p3's slow permission on M1 lands, then whatever follows it there; then M2 and M3
-        w.drain(3, 1);
-        w.drain(3, 2);
-        w.drain(3, 3);
+        w.drain(3, 1, 2, 3);
         return ok;
     }
 

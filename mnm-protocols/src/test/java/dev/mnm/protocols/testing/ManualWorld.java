@@ -142,10 +142,12 @@ public final class ManualWorld {
         return exec(p, i) && reply(p, i);
     }
 
-    /** Round trips of p on memory i until nothing is pending there. */
-    public void drain(int p, int i) {
-        while (roundTrip(p, i) || reply(p, i)) {
-            // keep going
+    /** For each memory named, in order: round trips of p there until nothing is pending. */
+    public void drain(int p, int... memories) {
+        for (int i : memories) {
+            while (roundTrip(p, i) || reply(p, i)) {
+                // keep going
+            }
         }
     }
 
