@@ -80,10 +80,6 @@ final class LeaderTerm {
         }
     }
 
-    boolean over() {
-        return over;
-    }
-
     /** Memory i was confirmed after the term began: it gets every slot in flight, in order. */
     void confirmLate(int i) {
         if (over || confirmed[i]) {
