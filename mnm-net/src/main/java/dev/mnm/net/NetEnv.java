@@ -62,8 +62,12 @@ public final class NetEnv implements Env {
 
     @Override
     public Timer setTimer(long delay, Runnable action) {
-        var f = thread.schedule(guarded(self, action), Math.max(0, delay), TimeUnit.MICROSECONDS);
-        return () -> f.cancel(false);
+        try {
+            var f = thread.schedule(guarded(self, action), Math.max(0, delay), TimeUnit.MICROSECONDS);
+            return () -> f.cancel(false);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            return () -> { }; // the process is shutting down: its timers never fire
+        }
     }
 
     /** Logs what a protocol callback throws: an executor would swallow it and stop the process silently. */

@@ -1,5 +1,6 @@
 package dev.mnm.services;
 
+import dev.mnm.core.Bytes;
 import dev.mnm.net.MemoryClient;
 import dev.mnm.net.NetEnv;
 import dev.mnm.protocols.log.ReplicatedLog;
@@ -18,11 +19,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.util.ArrayDeque;
@@ -33,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,12 +146,24 @@ public final class KvNode implements AutoCloseable {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 
-    /** Runs one command; completes with its RESP reply. */
-    CompletableFuture<byte[]> execute(List<byte[]> args) {
+    /**
+     * Runs one command of client session {@code session} (0: none), its sequence number {@code seq}
+     * there; completes with its RESP reply. A logged command is retried under the same id until
+     * {@link #DEADLINE_MILLIS} — here or on the leader this node sees — when an attempt cannot
+     * tell whether it was applied; the state machine applies a write once however many copies
+     * reach the log.
+     */
+    CompletableFuture<byte[]> execute(List<byte[]> args, long session, long seq) {
         String name = KvStateMachine.name(args);
         boolean forwarded = name.equals(FORWARDED);
-        if (forwarded) {
-            args = args.subList(1, args.size());
+        if (forwarded) { // MNM.FWD session seq command...
+            try {
+                session = Long.parseLong(new String(args.get(1), StandardCharsets.US_ASCII));
+                seq = Long.parseLong(new String(args.get(2), StandardCharsets.US_ASCII));
+                args = args.subList(3, args.size());
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(Resp.error("ERR malformed forwarded command"));
+            }
             if (args.isEmpty()) {
                 return CompletableFuture.completedFuture(Resp.error("ERR empty forwarded command"));
             }
@@ -176,86 +186,115 @@ public final class KvNode implements AutoCloseable {
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid);
         }
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        List<byte[]> cmd = args;
-        boolean mayForward = !forwarded;
+        Command c = new Command(session, seq, args, forwarded);
         try {
             if (replica == null) {
-                thread.execute(() -> f.complete(state.apply(KvStateMachine.encode(cmd)).toArray()));
-                return f;
+                thread.execute(() -> c.reply.complete(state.apply(c.entry).toArray()));
+            } else {
+                thread.execute(() -> dispatch(c));
             }
-            thread.execute(() -> replica.submit(KvStateMachine.encode(cmd), outcome -> {
-                switch (outcome) {
-                    case ReplicatedLog.Outcome.Done d -> f.complete(d.reply().toArray());
-                    case ReplicatedLog.Outcome.Unknown u -> f.complete(Resp.error("UNKNOWN " + u.why()
-                            + "; the command may or may not have taken effect"));
-                    case ReplicatedLog.Outcome.NotLeader nl -> {
-                        if (mayForward && nl.leader() != 0 && nl.leader() != id && peers.containsKey(nl.leader())) {
-                            forward(nl.leader(), cmd, f);
-                        } else {
-                            f.complete(Resp.error("NOTLEADER no leader here yet (process " + id + " sees "
-                                    + nl.leader() + "); retry"));
-                        }
-                    }
-                }
-            }));
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            f.complete(Resp.error("ERR node is shutting down"));
+            c.reply.complete(Resp.error("ERR node is shutting down"));
         }
-        return f;
+        return c.reply;
     }
 
-    private void forward(int leader, List<byte[]> cmd, CompletableFuture<byte[]> f) {
-        List<byte[]> wrapped = new ArrayList<>();
-        wrapped.add(FORWARDED.getBytes(StandardCharsets.UTF_8));
-        wrapped.addAll(cmd);
-        Forwarder fw = forwarders.computeIfAbsent(leader, l -> new Forwarder(peers.get(l)));
-        Thread.ofVirtual().start(() -> f.complete(fw.call(Resp.command(wrapped))));
+    /** How long a logged command may take, retries included, before it is answered UNKNOWN or NOTLEADER. */
+    static final long DEADLINE_MILLIS = 10_000;
+    /** How long a follower waits for the leader's reply to a forwarded command before it retries. */
+    static final long FORWARD_TIMEOUT_MILLIS = 1_000;
+    /** Pause before a command is tried again. */
+    static final long RETRY_MILLIS = 20;
+    /** The error a node sends back for a forwarded command it could not settle; the sender retries it. */
+    static final String RETRY = "MNM.RETRY";
+
+    /** A logged command on its way: its id, its log entry, and where its reply goes. */
+    private static final class Command {
+        final long session;
+        final long seq;
+        final List<byte[]> args;
+        final Bytes entry;
+        /** Forwarded to this node by a peer: settle here or answer {@link #RETRY}, never forward again. */
+        final boolean forwarded;
+        final long deadline = System.nanoTime() + DEADLINE_MILLIS * 1_000_000;
+        final CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        /** Some attempt may have reached the log without this node learning its outcome. */
+        boolean uncertain;
+        String lastProblem = "no leader yet";
+
+        Command(long session, long seq, List<byte[]> args, boolean forwarded) {
+            this.session = session;
+            this.seq = seq;
+            this.args = args;
+            this.entry = KvStateMachine.encode(session, seq, args);
+            this.forwarded = forwarded;
+        }
     }
 
-    /** One connection to the leader's RESP port, used one command at a time. */
-    private static final class Forwarder {
-        private final InetSocketAddress address;
-        private Socket socket;
-
-        Forwarder(InetSocketAddress address) {
-            this.address = address;
-        }
-
-        synchronized byte[] call(byte[] command) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    if (socket == null || socket.isClosed()) {
-                        socket = new Socket(address.getAddress(), address.getPort());
-                        socket.setTcpNoDelay(true);
-                        socket.setSoTimeout(10_000);
-                    }
-                    OutputStream out = socket.getOutputStream();
-                    out.write(command);
-                    out.flush();
-                    InputStream in = socket.getInputStream();
-                    return Resp.readReply(in);
-                } catch (IOException e) {
-                    close();
-                    if (attempt == 1) {
-                        return Resp.error("UNKNOWN the leader at " + address + " did not answer (" + e.getMessage()
-                                + "); the command may or may not have taken effect");
+    /** One attempt: the log here if this process leads, else the leader it sees. On the process thread. */
+    private void dispatch(Command c) {
+        replica.submit(c.entry, outcome -> {
+            switch (outcome) {
+                case ReplicatedLog.Outcome.Done d -> c.reply.complete(d.reply().toArray());
+                case ReplicatedLog.Outcome.Unknown u -> {
+                    c.uncertain = true;
+                    retry(c, "leadership was lost while it was in flight (" + u.why() + ")");
+                }
+                case ReplicatedLog.Outcome.NotLeader nl -> {
+                    if (!c.forwarded && nl.leader() != 0 && nl.leader() != id && peers.containsKey(nl.leader())) {
+                        forward(nl.leader(), c);
+                    } else {
+                        retry(c, "no leader here yet (process " + id + " sees " + nl.leader() + ")");
                     }
                 }
             }
-            throw new AssertionError();
-        }
+        });
+    }
 
-        synchronized void close() {
+    private void retry(Command c, String problem) {
+        c.lastProblem = problem;
+        if (c.forwarded) { // the sender retries under the same id
+            c.reply.complete(Resp.error(RETRY + (c.uncertain ? " unknown " : " notleader ") + problem));
+            return;
+        }
+        if (System.nanoTime() - c.deadline >= 0) {
+            c.reply.complete(c.uncertain
+                    ? Resp.error("UNKNOWN " + problem + "; the command may or may not have taken effect")
+                    : Resp.error("NOTLEADER " + problem + "; not applied, retry"));
+            return;
+        }
+        try {
+            thread.schedule(() -> dispatch(c), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            c.reply.complete(Resp.error("ERR node is shutting down"));
+        }
+    }
+
+    private void forward(int leader, Command c) {
+        List<byte[]> wrapped = new ArrayList<>(c.args.size() + 3);
+        wrapped.add(FORWARDED.getBytes(StandardCharsets.US_ASCII));
+        wrapped.add(Long.toString(c.session).getBytes(StandardCharsets.US_ASCII));
+        wrapped.add(Long.toString(c.seq).getBytes(StandardCharsets.US_ASCII));
+        wrapped.addAll(c.args);
+        Forwarder fw = forwarders.computeIfAbsent(leader, l -> new Forwarder(peers.get(l), group, FORWARD_TIMEOUT_MILLIS));
+        fw.send(Resp.command(wrapped)).whenComplete((r, e) -> {
             try {
-                if (socket != null) {
-                    socket.close();
-                }
-            } catch (IOException ignored) {
-                // closing anyway
+                thread.execute(() -> {
+                    String text = r == null ? "" : new String(r, 0, Math.min(r.length, 64), StandardCharsets.US_ASCII);
+                    if (e != null) {
+                        c.uncertain = true;
+                        retry(c, "the leader, process " + leader + ", did not answer (" + e.getMessage() + ")");
+                    } else if (text.startsWith("-" + RETRY + " ")) {
+                        c.uncertain |= text.startsWith("-" + RETRY + " unknown");
+                        retry(c, "process " + leader + ": " + new String(r, StandardCharsets.UTF_8).substring(RETRY.length() + 1).trim());
+                    } else {
+                        c.reply.complete(r);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                c.reply.complete(Resp.error("ERR node is shutting down"));
             }
-            socket = null;
-        }
+        });
     }
 
     /** {@code s} with anything unprintable replaced, and cut to 120 characters, for logs and error replies. */
@@ -271,10 +310,13 @@ public final class KvNode implements AutoCloseable {
     /** One RESP connection: commands run as they come; replies go back in the order of the commands. */
     private final class Handler extends SimpleChannelInboundHandler<List<byte[]>> {
         private final ArrayDeque<CompletableFuture<byte[]>> inflight = new ArrayDeque<>();
+        /** This connection's client session: a random id, unique with overwhelming probability. */
+        private final long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        private long seq;
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, List<byte[]> args) {
-            CompletableFuture<byte[]> f = execute(args);
+            CompletableFuture<byte[]> f = execute(args, session, ++seq);
             inflight.add(f);
             f.whenComplete((r, e) -> ctx.executor().execute(() -> drain(ctx)));
         }

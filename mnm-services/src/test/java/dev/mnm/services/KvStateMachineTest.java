@@ -1,0 +1,68 @@
+package dev.mnm.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mnm.core.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Issue 8 item 5 at the state machine: a write that reaches the log twice under one id is applied once. */
+class KvStateMachineTest {
+    static List<byte[]> args(String... words) {
+        List<byte[]> a = new ArrayList<>();
+        for (String w : words) {
+            a.add(w.getBytes(StandardCharsets.UTF_8));
+        }
+        return a;
+    }
+
+    static String reply(KvStateMachine sm, long session, long seq, String... words) {
+        return new String(sm.apply(KvStateMachine.encode(session, seq, args(words))).toArray(), StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void aSecondCopyOfAWriteAnswersTheFirstReplyAndChangesNothing() {
+        KvStateMachine sm = new KvStateMachine();
+        assertThat(reply(sm, 7, 1, "INCR", "n")).isEqualTo(":1");
+        assertThat(reply(sm, 7, 2, "INCR", "n")).isEqualTo(":2");
+        assertThat(reply(sm, 7, 1, "INCR", "n")).as("copy of command 1").isEqualTo(":1");
+        assertThat(reply(sm, 8, 1, "INCR", "n")).as("same seq, other session").isEqualTo(":3");
+        assertThat(reply(sm, 7, 3, "GET", "n")).isEqualTo("$1\r\n3");
+        assertThat(reply(sm, 7, 2, "INCR", "n")).isEqualTo(":2");
+        assertThat(reply(sm, 0, 0, "INCR", "n")).as("no id: always applied").isEqualTo(":4");
+        assertThat(reply(sm, 0, 0, "INCR", "n")).isEqualTo(":5");
+    }
+
+    @Test
+    void aReadIsAppliedAgainAndSeesTheCurrentState() {
+        KvStateMachine sm = new KvStateMachine();
+        assertThat(reply(sm, 7, 1, "GET", "k")).isEqualTo("$-1");
+        assertThat(reply(sm, 7, 2, "SET", "k", "v")).isEqualTo("+OK");
+        assertThat(reply(sm, 7, 1, "GET", "k")).isEqualTo("$1\r\nv");
+    }
+
+    @Test
+    void withoutTheRepliesRememberedTheBugIsBack() {
+        KvStateMachine mutant = new KvStateMachine(0);
+        assertThat(reply(mutant, 7, 1, "INCR", "n")).isEqualTo(":1");
+        assertThat(reply(mutant, 7, 1, "INCR", "n")).isEqualTo(":2");
+    }
+
+    @Test
+    void theOldestRepliesAreForgottenFirst() {
+        KvStateMachine sm = new KvStateMachine(2);
+        reply(sm, 7, 1, "INCR", "n");
+        reply(sm, 7, 2, "INCR", "n");
+        reply(sm, 7, 3, "INCR", "n");
+        assertThat(reply(sm, 7, 2, "INCR", "n")).isEqualTo(":2");
+        assertThat(reply(sm, 7, 1, "INCR", "n")).as("forgotten").isEqualTo(":4");
+    }
+
+    @Test
+    void theEntryCarriesItsIdAndArguments() {
+        Bytes e = KvStateMachine.encode(5, 9, args("SET", "k", "v"));
+        assertThat(KvStateMachine.decode(e)).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("SET", "k", "v");
+    }
+}
