@@ -18,11 +18,12 @@ public final class LocalCluster implements AutoCloseable {
     public static final int SLOTS = (1 << 20) - 64;
 
     /**
-     * Network defaults: heartbeat every 2 ms, suspect after 50 silent ticks (100 ms: on two shared
-     * cores a shorter wait mistakes a busy JVM for a dead one), followers read 64 slots every 5 ms.
+     * Network defaults (time units are microseconds): heartbeat every 20 ms, suspect after 10 silent
+     * ticks (200 ms: on two shared cores a shorter wait mistakes a busy JVM for a dead one);
+     * followers read 64 slots every 5 ms while the log moves, backing off to every 100 ms when idle.
      */
     public static ReplicatedLog.Config config(int fM) {
-        return new ReplicatedLog.Config(fM, SLOTS, 2_000, 50, 5_000, 64);
+        return new ReplicatedLog.Config(fM, SLOTS, 100_000, 3, 5_000, 64, 200_000);
     }
 
     private final MemoryNode[] memoryNodes;

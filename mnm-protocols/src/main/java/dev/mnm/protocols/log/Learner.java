@@ -31,6 +31,10 @@ final class Learner {
     private final int quorum;
     private long knownCommit;
     private boolean polling;
+    /** The pause before the next read: {@code poll}, doubled after each read that found nothing new. */
+    private long pause;
+    /** The next read, if one is scheduled. */
+    private Env.Timer next;
     /** Only the mutant of {@link ReplicatedLog#learnsFromOneRead()} keeps entries across reads. */
     private final Map<Long, LogEntry> stale = new HashMap<>();
 
@@ -46,10 +50,21 @@ final class Learner {
         knownCommit = Math.max(knownCommit, commit);
     }
 
-    /** One read of the log and what it allows to apply; then the next after {@code poll} time units. */
+    /** Starts the read loop if it has stopped (no read in flight, none scheduled); for periodic nudges. */
+    void nudge() {
+        if (!polling && next == null) {
+            poll();
+        }
+    }
+
+    /** One read of the log now and what it allows to apply; then the next after a pause. One loop at a time. */
     void poll() {
         if (polling || !log.following()) {
             return;
+        }
+        if (next != null) {
+            next.cancel();
+            next = null;
         }
         polling = true;
         long from = log.applied();
@@ -75,7 +90,13 @@ final class Learner {
                 s++;
             }
             boolean more = knownCommit > log.applied() && s > from;
-            env.setTimer(more ? 0 : log.config().poll(), this::poll);
+            boolean idle = s == from && knownCommit == committedBefore;
+            ReplicatedLog.Config cfg = log.config();
+            pause = idle ? Math.min(cfg.idlePoll(), Math.max(cfg.poll(), 2 * pause)) : cfg.poll();
+            next = env.setTimer(more ? 0 : pause, () -> {
+                next = null;
+                poll();
+            });
         });
     }
 

@@ -65,10 +65,17 @@ public class ReplicatedLog implements Protocol {
      * @param slots         log capacity
      * @param heartbeat     time units between heartbeat ticks
      * @param suspectAfter  ticks without progress before a process is suspected
-     * @param poll          time units between a follower's reads of the log
+     * @param poll          time units between a follower's reads of the log while they find new entries
      * @param chunk         slots read per log read
+     * @param idlePoll      the longest pause between a follower's reads: each read that finds nothing
+     *                      new doubles the pause, from {@code poll} up to this (liveness only)
      */
-    public record Config(int fM, int slots, long heartbeat, int suspectAfter, long poll, int chunk) {}
+    public record Config(int fM, int slots, long heartbeat, int suspectAfter, long poll, int chunk, long idlePoll) {
+        /** A follower reads every {@code poll} time units, busy or idle. */
+        public Config(int fM, int slots, long heartbeat, int suspectAfter, long poll, int chunk) {
+            this(fM, slots, heartbeat, suspectAfter, poll, chunk, poll);
+        }
+    }
 
     /** Slots being written at once; commands arriving meanwhile are batched into the next slot. */
     static final int MAX_IN_FLIGHT = 4;
@@ -209,7 +216,7 @@ public class ReplicatedLog implements Protocol {
         } else if (leader != env.self() && role == Role.FOLLOWER) {
             flushQueued(); // Ω moved on before this process recovered: tell them whom it names now
         }
-        learner.poll();
+        learner.nudge();
     }
 
     LeaderTerm becomeLeader(Recovery r, boolean[] confirmed) {
