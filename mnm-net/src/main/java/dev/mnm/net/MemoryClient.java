@@ -15,52 +15,89 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One process's authenticated connection to one memory node. Operations are pipelined and
- * answered in order; each reply's callback runs on {@code executor} (the process's logical
- * thread). If the connection is lost, outstanding and later operations never complete — exactly
- * what a crashed memory does in the model.
+ * One process's authenticated connection to one memory node, which heals: it connects in the
+ * background, and again with backoff (50 ms doubling to 2 s) whenever the connection is lost, in
+ * any start order. Operations are pipelined and answered in order; each reply's callback runs on
+ * {@code executor} (the process's logical thread).
+ *
+ * <h2>What the process sees (the model's semantics)</h2>
+ * <ul>
+ *   <li>An operation issued while disconnected waits (at most {@link #MAX_QUEUED} of them) and is
+ *   sent, in issue order, once the connection is back: the memory was merely slow.</li>
+ *   <li>An operation in flight when the connection is lost may or may not have executed, and is
+ *   never answered — what a memory that crashed just then does to that one operation. The
+ *   protocols are safe with any operation unanswered; a later one goes through once connected.
+ *   Per-(process, memory) FIFO holds: the memory node executes one connection's operations in
+ *   order and has read everything of an old connection before a new one can authenticate (a
+ *   challenge round trip later).</li>
+ *   <li>A memory node that restarted is a <em>new, empty</em> memory (its incarnation number, sent
+ *   in the challenge, changed). Counting it as the old one would lose acknowledged writes, so this
+ *   client never uses it: the memory stays crashed for this process, and that is logged.</li>
+ * </ul>
+ * Every change of reachability is logged once, with the reason.
  */
 public final class MemoryClient implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MemoryClient.class);
-    private final int process;
-    private final Executor executor;
-    private final Channel channel;
-    private final Map<Long, Consumer<Reply>> pending = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
-    private final CompletableFuture<Void> authenticated = new CompletableFuture<>();
+    /** Operations held while disconnected; beyond this they are never answered, like a crashed memory's. */
+    static final int MAX_QUEUED = 100_000;
+    static final long MIN_BACKOFF_MILLIS = 50;
+    static final long MAX_BACKOFF_MILLIS = 2_000;
 
-    private MemoryClient(int process, PrivateKey key, InetSocketAddress address, EventLoopGroup group, Executor executor)
-            throws InterruptedException {
+    private record Queued(long id, MemoryOp op, Consumer<Reply> onReply) {}
+
+    private final int process;
+    private final PrivateKey key;
+    private final InetSocketAddress address;
+    private final EventLoopGroup group;
+    private final Executor executor;
+    private final CompletableFuture<Void> firstAuthentication = new CompletableFuture<>();
+    // all below guarded by this
+    private final Map<Long, Consumer<Reply>> pending = new HashMap<>();
+    private final ArrayDeque<Queued> queued = new ArrayDeque<>();
+    private long ids;
+    private Channel channel;
+    private boolean ready;
+    private boolean closed;
+    /** The memory node's incarnation at the first authentication; 0 before. */
+    private long incarnation;
+    private boolean restarted;
+    private long backoff = MIN_BACKOFF_MILLIS;
+    private String lastProblem;
+    private boolean overflowLogged;
+
+    private MemoryClient(int process, PrivateKey key, InetSocketAddress address, EventLoopGroup group, Executor executor) {
         this.process = process;
+        this.key = key;
+        this.address = address;
+        this.group = group;
         this.executor = executor;
-        this.channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        Frames.install(ch.pipeline());
-                        ch.pipeline().addLast(new Handler(key));
-                    }
-                }).connect(address).sync().channel();
     }
 
-    /** Connects as {@code process} and proves it with {@code key}; fails if the node refuses. */
+    /** Starts connecting to the memory node at {@code address} as {@code process}, in the background, for good. */
+    public static MemoryClient open(int process, PrivateKey key, InetSocketAddress address, EventLoopGroup group,
+                                    Executor executor) {
+        MemoryClient c = new MemoryClient(process, key, address, group, executor);
+        c.connect();
+        return c;
+    }
+
+    /** {@link #open}, then waits up to 10 s for the first authentication; fails if it does not happen. */
     public static MemoryClient connect(int process, PrivateKey key, InetSocketAddress address, EventLoopGroup group,
                                        Executor executor) throws Exception {
-        MemoryClient c = new MemoryClient(process, key, address, group, executor);
+        MemoryClient c = open(process, key, address, group, executor);
         try {
-            c.authenticated.get(10, TimeUnit.SECONDS);
+            c.firstAuthentication.get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             c.close();
             throw new IllegalStateException("memory node at " + address + " refused process " + process + ": "
@@ -70,62 +107,168 @@ public final class MemoryClient implements AutoCloseable {
     }
 
     /** Issues {@code op}; {@code onReply} runs on the executor when the reply arrives, never if none does. */
-    public void execute(MemoryOp op, Consumer<Reply> onReply) {
-        long id = ids.incrementAndGet();
-        pending.put(id, onReply);
-        channel.eventLoop().execute(() -> {
-            ByteBuf b = channel.alloc().buffer().writeByte(Wire.REQUEST).writeLong(id);
-            Wire.op(b, op);
-            channel.writeAndFlush(b);
-        });
+    public synchronized void execute(MemoryOp op, Consumer<Reply> onReply) {
+        if (closed || restarted) {
+            return;
+        }
+        long id = ++ids;
+        if (ready) {
+            pending.put(id, onReply);
+            send(channel, id, op);
+        } else if (queued.size() < MAX_QUEUED) {
+            queued.add(new Queued(id, op, onReply));
+        } else {
+            if (!overflowLogged) {
+                overflowLogged = true;
+                log.warn("process {}: memory node at {} unreachable for long; operations beyond {} are dropped",
+                        process, address, MAX_QUEUED);
+            }
+        }
     }
 
-    public boolean connected() {
-        return channel.isActive();
+    /** Whether the connection is up and authenticated now. */
+    public synchronized boolean connected() {
+        return ready;
+    }
+
+    /**
+     * Why the memory is not usable now, or null if it is or may be: connected, or still making its
+     * first attempt (operations issued meanwhile wait for it).
+     */
+    public synchronized String problem() {
+        return ready ? null : lastProblem;
     }
 
     @Override
-    public void close() {
-        channel.close().awaitUninterruptibly();
+    public synchronized void close() {
+        closed = true;
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    private static void send(Channel ch, long id, MemoryOp op) {
+        ByteBuf b = ch.alloc().buffer().writeByte(Wire.REQUEST).writeLong(id);
+        Wire.op(b, op);
+        ch.writeAndFlush(b);
+    }
+
+    private synchronized void connect() {
+        if (closed || restarted) {
+            return;
+        }
+        io.netty.channel.ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 2_000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        Frames.install(ch.pipeline());
+                        ch.pipeline().addLast(new Handler());
+                    }
+                }).connect(address);
+        channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                lost(f.channel(), "cannot connect: " + done.cause().getMessage());
+            }
+        });
+    }
+
+    /**
+     * Connection {@code ch} is gone (or never came): its in-flight operations are never answered;
+     * try again later. Only the first report for the current connection counts.
+     */
+    private synchronized void lost(Channel ch, String why) {
+        if (ch != channel) {
+            return;
+        }
+        channel = null;
+        ready = false;
+        pending.clear();
+        ch.close();
+        if (!why.equals(lastProblem)) {
+            log.warn("process {}: memory node at {} unreachable ({}); reconnecting with backoff", process, address, why);
+            lastProblem = why;
+        }
+        if (closed || restarted) {
+            return;
+        }
+        long wait = backoff;
+        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        group.schedule((Runnable) this::connect, wait, TimeUnit.MILLISECONDS);
+    }
+
+    private synchronized void authenticated(Channel ch, long nodeIncarnation) {
+        if (ch != channel || closed) {
+            ch.close();
+            return;
+        }
+        if (incarnation != 0 && nodeIncarnation != incarnation) {
+            restarted = true;
+            lastProblem = "the memory node restarted: it is a new, empty memory, which this process never uses";
+            log.error("process {}: memory node at {} restarted (incarnation {} → {}): a new, empty memory would lose "
+                    + "acknowledged writes if counted as the old one, so this process treats the memory as crashed",
+                    process, address, Long.toHexString(incarnation), Long.toHexString(nodeIncarnation));
+            pending.clear();
+            queued.clear();
+            channel = null;
+            ch.close();
+            firstAuthentication.completeExceptionally(new IllegalStateException(lastProblem));
+            return;
+        }
+        incarnation = nodeIncarnation;
+        ready = true;
+        backoff = MIN_BACKOFF_MILLIS;
+        if (lastProblem != null) {
+            log.info("process {}: memory node at {} reachable again", process, address);
+            lastProblem = null;
+        }
+        for (Queued q; (q = queued.poll()) != null; ) {
+            pending.put(q.id(), q.onReply());
+            send(ch, q.id(), q.op());
+        }
+        overflowLogged = false;
+        firstAuthentication.complete(null);
+    }
+
+    private synchronized Consumer<Reply> answered(long id) {
+        return pending.remove(id);
     }
 
     private final class Handler extends SimpleChannelInboundHandler<ByteBuf> {
-        private final PrivateKey key;
-
-        Handler(PrivateKey key) {
-            this.key = key;
-        }
-
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, ByteBuf in) {
             byte type = Wire.u8(in);
             switch (type) {
                 case Wire.CHALLENGE -> {
-                    Wire.need(in, 36);
+                    Wire.need(in, 44);
                     byte[] nonce = new byte[32];
                     in.readBytes(nonce);
                     int memoryId = in.readInt();
+                    long nodeIncarnation = in.readLong();
                     byte[] sig = Keys.sign(key, MemoryNode.challenge(nonce, memoryId));
+                    ctx.channel().attr(INCARNATION).set(nodeIncarnation);
                     ctx.writeAndFlush(ctx.alloc().buffer().writeByte(Wire.AUTH).writeInt(process).writeInt(sig.length)
                             .writeBytes(sig));
                 }
-                case Wire.AUTH_OK -> authenticated.complete(null);
+                case Wire.AUTH_OK -> authenticated(ctx.channel(), ctx.channel().attr(INCARNATION).get());
                 case Wire.RESPONSE -> {
                     long id = Wire.i64(in);
                     Reply r = Wire.reply(in);
-                    Consumer<Reply> k = pending.remove(id);
+                    Consumer<Reply> k = answered(id);
                     if (k != null) {
                         try {
                             executor.execute(NetEnv.guarded(process, () -> k.accept(r)));
                         } catch (java.util.concurrent.RejectedExecutionException processStopped) {
-                            ctx.close(); // the process is gone: nothing will take the reply
+                            close(); // the process is gone: nothing will take the reply
                         }
                     }
                 }
                 case Wire.ERROR -> {
                     String reason = in.toString(StandardCharsets.UTF_8);
-                    authenticated.completeExceptionally(new IllegalStateException(reason));
-                    log.warn("process {}: memory node closed the connection: {}", process, reason);
+                    firstAuthentication.completeExceptionally(new IllegalStateException(reason));
+                    lost(ctx.channel(), "the memory node refused: " + reason);
                 }
                 default -> throw new Wire.BadFrame("unexpected frame type " + type);
             }
@@ -133,13 +276,15 @@ public final class MemoryClient implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            authenticated.completeExceptionally(new IllegalStateException("connection closed"));
+            lost(ctx.channel(), "connection closed");
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("process {}: closing connection to memory node: {}", process, cause.toString());
+            log.warn("process {}: closing connection to memory node at {}: {}", process, address, cause.toString());
             ctx.close();
         }
     }
+
+    private static final io.netty.util.AttributeKey<Long> INCARNATION = io.netty.util.AttributeKey.valueOf("mnm.incarnation");
 }

@@ -44,6 +44,8 @@ public final class MemoryNode implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel server;
     private final SecureRandom random = new SecureRandom();
+    /** Random per start: a process that sees it change knows this is a new, empty memory. */
+    private final long incarnation = random.nextLong() | 1;
 
     private MemoryNode(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen)
             throws InterruptedException {
@@ -82,6 +84,11 @@ public final class MemoryNode implements AutoCloseable {
         return id;
     }
 
+    /** This start's incarnation number (sent in every challenge). */
+    public long incarnation() {
+        return incarnation;
+    }
+
     /** A register's content, for tests and checkers (read on the node's own thread). */
     public dev.mnm.core.Bytes peek(int register) {
         return onNodeThread(() -> memory.peek(register));
@@ -98,6 +105,11 @@ public final class MemoryNode implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Closes every connection, as a network blip would; the memory keeps its contents and serves on. */
+    public void dropConnections() {
+        channels.close().awaitUninterruptibly();
     }
 
     @Override
@@ -123,7 +135,7 @@ public final class MemoryNode implements AutoCloseable {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             random.nextBytes(nonce);
-            ctx.writeAndFlush(Frames.frame(ctx, Wire.CHALLENGE).writeBytes(nonce).writeInt(id));
+            ctx.writeAndFlush(Frames.frame(ctx, Wire.CHALLENGE).writeBytes(nonce).writeInt(id).writeLong(incarnation));
         }
 
         @Override

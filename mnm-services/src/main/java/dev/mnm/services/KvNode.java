@@ -45,6 +45,7 @@ public final class KvNode implements AutoCloseable {
     static final String FORWARDED = "MNM.FWD";
 
     private final int id;
+    private final int fM;
     private final ScheduledExecutorService thread;
     private final EventLoopGroup group;
     private final MemoryClient[] memories;
@@ -58,6 +59,7 @@ public final class KvNode implements AutoCloseable {
     private KvNode(int id, int n, Map<Integer, InetSocketAddress> memoryAddresses, PrivateKey key,
                    InetSocketAddress listen, ReplicatedLog.Config cfg) throws InterruptedException {
         this.id = id;
+        this.fM = cfg == null ? 0 : cfg.fM();
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mnm-p" + id);
             t.setDaemon(true);
@@ -66,14 +68,8 @@ public final class KvNode implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         int m = memoryAddresses.size();
         this.memories = new MemoryClient[m + 1];
-        for (int i = 1; i <= m; i++) {
-            try {
-                memories[i] = MemoryClient.connect(id, key, memoryAddresses.get(i), group, thread);
-            } catch (Exception e) {
-                log.warn("process {}: memory {} unreachable ({}); its operations will not be answered", id, i,
-                        e.getMessage());
-                memories[i] = null;
-            }
+        for (int i = 1; i <= m; i++) { // connections heal by themselves, in any start order
+            memories[i] = MemoryClient.open(id, key, memoryAddresses.get(i), group, thread);
         }
         if (cfg == null) {
             this.replica = null;
@@ -186,6 +182,12 @@ public final class KvNode implements AutoCloseable {
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid);
         }
+        if (replica != null) {
+            String down = unreachable();
+            if (down != null) {
+                return CompletableFuture.completedFuture(Resp.error("CLUSTERDOWN " + down + "; not applied, retry"));
+            }
+        }
         Command c = new Command(session, seq, args, forwarded);
         try {
             if (replica == null) {
@@ -197,6 +199,27 @@ public final class KvNode implements AutoCloseable {
             c.reply.complete(Resp.error("ERR node is shutting down"));
         }
         return c.reply;
+    }
+
+    /**
+     * Null if this process reaches at least m − f_M memories now; otherwise which ones it cannot
+     * reach and why — a command could not commit, so it is refused at once rather than left hanging.
+     */
+    String unreachable() {
+        int m = memories.length - 1;
+        int quorum = m - fM;
+        StringBuilder why = new StringBuilder();
+        int up = 0;
+        for (int i = 1; i <= m; i++) {
+            String p = memories[i].problem();
+            if (p == null) {
+                up++;
+            } else {
+                why.append(why.isEmpty() ? "" : "; ").append("memory ").append(i).append(": ").append(p);
+            }
+        }
+        return up >= quorum ? null : "process " + id + " reaches " + up + " of " + m + " memories, needs " + quorum
+                + " (" + printable(why.toString()) + ")";
     }
 
     /** How long a logged command may take, retries included, before it is answered UNKNOWN or NOTLEADER. */

@@ -28,26 +28,27 @@ public final class LocalCluster implements AutoCloseable {
 
     private final MemoryNode[] memoryNodes;
     private final KvNode[] processNodes;
+    private final dev.mnm.core.MemoryLayout layout;
+    private final Map<Integer, PublicKey> publicKeys = new HashMap<>();
+    private final Map<Integer, InetSocketAddress> memoryAddresses = new HashMap<>();
 
     private LocalCluster(int n, int m, int respBase, ReplicatedLog.Config cfg) throws InterruptedException {
         KeyPair[] keys = new KeyPair[n + 1];
-        Map<Integer, PublicKey> pub = new HashMap<>();
         for (int p = 1; p <= n; p++) {
             keys[p] = Keys.generate();
-            pub.put(p, keys[p].getPublic());
+            publicKeys.put(p, keys[p].getPublic());
         }
+        layout = ReplicatedLog.layout(n, cfg.slots());
         memoryNodes = new MemoryNode[m + 1];
         processNodes = new KvNode[n + 1];
         try {
-            Map<Integer, InetSocketAddress> memAddr = new HashMap<>();
             for (int i = 1; i <= m; i++) {
-                memoryNodes[i] = MemoryNode.start(i, ReplicatedLog.layout(n, cfg.slots()), pub,
-                        new InetSocketAddress("127.0.0.1", 0));
-                memAddr.put(i, memoryNodes[i].address());
+                memoryNodes[i] = MemoryNode.start(i, layout, publicKeys, new InetSocketAddress("127.0.0.1", 0));
+                memoryAddresses.put(i, memoryNodes[i].address());
             }
             Map<Integer, InetSocketAddress> resp = new HashMap<>();
             for (int p = 1; p <= n; p++) {
-                processNodes[p] = KvNode.start(p, n, memAddr, keys[p].getPrivate(),
+                processNodes[p] = KvNode.start(p, n, memoryAddresses, keys[p].getPrivate(),
                         new InetSocketAddress("127.0.0.1", respBase == 0 ? 0 : respBase + p - 1), cfg);
                 resp.put(p, processNodes[p].respAddress());
             }
@@ -89,6 +90,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Kills memory node i: its connections drop and it answers nothing more. */
     public void killMemory(int i) {
         memoryNodes[i].close();
+    }
+
+    /** Starts memory node i again on its old address: a new, empty memory (a new incarnation). */
+    public void restartMemory(int i) throws InterruptedException {
+        memoryNodes[i] = MemoryNode.start(i, layout, publicKeys, memoryAddresses.get(i));
     }
 
     @Override

@@ -1,0 +1,118 @@
+package dev.mnm.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mnm.net.Keys;
+import dev.mnm.net.MemoryNode;
+import dev.mnm.protocols.log.ReplicatedLog;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 8 item 1 over loopback: connections to memory nodes heal — in any start order and after a
+ * network blip — and a restarted memory node (a new, empty memory) is never counted as the old
+ * one; a node that reaches too few memories says so at once instead of hanging.
+ */
+class KvReconnectTest {
+    static String untilOk(RespClient c, String... cmd) throws Exception {
+        String last = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            last = c.call(cmd);
+            if (last == null || !last.startsWith("-")) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        return last;
+    }
+
+    @Test
+    void processNodesStartedBeforeTheirMemoryNodesConnectWhenTheyComeUp() throws Exception {
+        int n = 3;
+        int m = 3;
+        ReplicatedLog.Config cfg = LocalCluster.config(1);
+        KeyPair[] keys = new KeyPair[n + 1];
+        Map<Integer, PublicKey> pub = new HashMap<>();
+        for (int p = 1; p <= n; p++) {
+            keys[p] = Keys.generate();
+            pub.put(p, keys[p].getPublic());
+        }
+        Map<Integer, InetSocketAddress> memAddr = new HashMap<>();
+        for (int i = 1; i <= m; i++) {
+            try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                memAddr.put(i, new InetSocketAddress("127.0.0.1", free.getLocalPort()));
+            }
+        }
+        KvNode[] nodes = new KvNode[n + 1];
+        MemoryNode[] mems = new MemoryNode[m + 1];
+        try {
+            Map<Integer, InetSocketAddress> resp = new HashMap<>();
+            for (int p = 1; p <= n; p++) {
+                nodes[p] = KvNode.start(p, n, memAddr, keys[p].getPrivate(), new InetSocketAddress("127.0.0.1", 0), cfg);
+                resp.put(p, nodes[p].respAddress());
+            }
+            for (int p = 1; p <= n; p++) {
+                nodes[p].peers(resp);
+            }
+            Thread.sleep(1_500); // the processes try, fail and back off
+            try (RespClient early = new RespClient(resp.get(2))) {
+                assertThat(early.call("GET", "k")).as("no memory reachable: a clear error at once")
+                        .startsWith("-CLUSTERDOWN process 2 reaches 0 of 3 memories, needs 2");
+            }
+            for (int i = 1; i <= m; i++) {
+                mems[i] = MemoryNode.start(i, ReplicatedLog.layout(n, cfg.slots()), pub, memAddr.get(i));
+            }
+            try (RespClient c = new RespClient(resp.get(2))) {
+                assertThat(untilOk(c, "SET", "k", "v")).isEqualTo("OK");
+                assertThat(c.call("GET", "k")).isEqualTo("v");
+            }
+        } finally {
+            for (KvNode k : nodes) {
+                if (k != null) {
+                    k.close();
+                }
+            }
+            for (MemoryNode mn : mems) {
+                if (mn != null) {
+                    mn.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void connectionsDroppedByANetworkBlipHeal() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient client = new RespClient(c.respAddress(3))) {
+            assertThat(client.call("SET", "k", "0")).isEqualTo("OK");
+            for (int round = 1; round <= 3; round++) {
+                for (int i = 1; i <= 3; i++) {
+                    c.memory(i).dropConnections(); // every memory, so the old connections cannot carry on
+                }
+                assertThat(untilOk(client, "INCR", "k")).as("round " + round).isEqualTo(Integer.toString(round));
+            }
+            assertThat(client.call("GET", "k")).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void aRestartedMemoryNodeIsNeverCountedAsTheOldOne() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient client = new RespClient(c.respAddress(1))) {
+            assertThat(client.call("SET", "a", "1")).isEqualTo("OK");
+            c.killMemory(1);
+            c.restartMemory(1); // empty: counting it would let a quorum {M1', M3} miss what M1 and M2 acknowledged
+            assertThat(untilOk(client, "SET", "b", "2")).isEqualTo("OK");
+            Thread.sleep(1_000); // the processes reconnect to M1 and see its new incarnation
+            c.killMemory(2);
+            long start = System.nanoTime();
+            String reply = client.call("GET", "a");
+            assertThat(reply).as("two memories lost: refused at once, nothing read from the empty one")
+                    .startsWith("-CLUSTERDOWN").contains("memory 1: the memory node restarted");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("ms to answer").isLessThan(10_000);
+        }
+    }
+}
