@@ -74,6 +74,7 @@ public final class MemoryClient implements AutoCloseable {
     private boolean restarted;
     private long backoff = MIN_BACKOFF_MILLIS;
     private String lastProblem;
+    private java.util.concurrent.Future<?> nextAttempt;
     private boolean overflowLogged;
 
     private MemoryClient(int process, PrivateKey key, InetSocketAddress address, EventLoopGroup group, Executor executor) {
@@ -196,7 +197,14 @@ public final class MemoryClient implements AutoCloseable {
         }
         long wait = backoff;
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
-        group.schedule((Runnable) this::connect, wait, TimeUnit.MILLISECONDS);
+        nextAttempt = group.schedule((Runnable) this::connect, wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** If the client is waiting out a backoff, tries again now (a client is waiting for the memory). */
+    public synchronized void hurry() {
+        if (channel == null && nextAttempt != null && nextAttempt.cancel(false)) {
+            connect();
+        }
     }
 
     private synchronized void authenticated(Channel ch, long nodeIncarnation) {

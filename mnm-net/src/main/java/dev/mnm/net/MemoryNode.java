@@ -67,7 +67,6 @@ public final class MemoryNode implements AutoCloseable {
             group.shutdownGracefully();
             throw e;
         }
-        log.info("memory node {} serving on {}", id, server.localAddress());
     }
 
     /** Starts memory {@code id} with {@code layout}, accepting the processes whose public keys are given. */

@@ -86,7 +86,6 @@ public final class KvNode implements AutoCloseable {
                         ch.pipeline().addLast(new RespDecoder(), new Handler());
                     }
                 }).bind(listen).sync().channel();
-        log.info("process {} serving RESP on {}", id, server.localAddress());
     }
 
     public static KvNode start(int id, int n, Map<Integer, InetSocketAddress> memories, PrivateKey key,
@@ -182,12 +181,6 @@ public final class KvNode implements AutoCloseable {
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid);
         }
-        if (replica != null) {
-            String down = unreachable();
-            if (down != null) {
-                return CompletableFuture.completedFuture(Resp.error("CLUSTERDOWN " + down + "; not applied, retry"));
-            }
-        }
         Command c = new Command(session, seq, args, forwarded);
         try {
             if (replica == null) {
@@ -222,6 +215,9 @@ public final class KvNode implements AutoCloseable {
                 + " (" + printable(why.toString()) + ")";
     }
 
+    /** How long a command waits for this process to reach m − f_M memories before it is refused. */
+    static final long UNREACHABLE_MILLIS = 2_000;
+
     /** How long a logged command may take, retries included, before it is answered UNKNOWN or NOTLEADER. */
     static final long DEADLINE_MILLIS = 10_000;
     /** How long a follower waits for the leader's reply to a forwarded command before it retries. */
@@ -239,7 +235,8 @@ public final class KvNode implements AutoCloseable {
         final Bytes entry;
         /** Forwarded to this node by a peer: settle here or answer {@link #RETRY}, never forward again. */
         final boolean forwarded;
-        final long deadline = System.nanoTime() + DEADLINE_MILLIS * 1_000_000;
+        final long start = System.nanoTime();
+        final long deadline = start + DEADLINE_MILLIS * 1_000_000;
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         /** Some attempt may have reached the log without this node learning its outcome. */
         boolean uncertain;
@@ -254,8 +251,25 @@ public final class KvNode implements AutoCloseable {
         }
     }
 
-    /** One attempt: the log here if this process leads, else the leader it sees. On the process thread. */
+    /**
+     * One attempt: the log here if this process leads, else the leader it sees. On the process
+     * thread. While this process reaches fewer than m − f_M memories nothing could commit: it
+     * hurries the reconnections and waits up to {@link #UNREACHABLE_MILLIS}, then refuses.
+     */
     private void dispatch(Command c) {
+        String down = unreachable();
+        if (down != null) {
+            for (int i = 1; i < memories.length; i++) {
+                memories[i].hurry();
+            }
+            if (System.nanoTime() - c.start >= UNREACHABLE_MILLIS * 1_000_000) {
+                c.reply.complete(Resp.error("CLUSTERDOWN " + down + "; not applied, retry"));
+            } else {
+                c.lastProblem = down;
+                schedule(c);
+            }
+            return;
+        }
         replica.submit(c.entry, outcome -> {
             switch (outcome) {
                 case ReplicatedLog.Outcome.Done d -> c.reply.complete(d.reply().toArray());
@@ -286,6 +300,10 @@ public final class KvNode implements AutoCloseable {
                     : Resp.error("NOTLEADER " + problem + "; not applied, retry"));
             return;
         }
+        schedule(c);
+    }
+
+    private void schedule(Command c) {
         try {
             thread.schedule(() -> dispatch(c), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {

@@ -109,7 +109,10 @@ final class FailureDetector {
                 }
             }
             if (chosen != leader) {
-                env.note("leader is now " + chosen);
+                env.note("leader is now " + chosen + (chosen == 0 ? " (everyone is suspected)"
+                        : chosen == incumbent ? " (it holds the highest proposal number, " + prop + ")"
+                        : " (process " + incumbent + ", which holds the highest proposal number, missed "
+                                + misses[incumbent] + " heartbeats)"));
                 leader = chosen;
             }
             onTick.accept(leader);
