@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mnm", mixinStandardHelpOptions = true, version = "mnm 0.1.0",
         description = "Agreement and replication on message-and-memory (RDMA-model) systems.",
         subcommands = {SimulateCommand.class, ExploreCommand.class, CheckCommand.class, ClusterCommand.class, KvCommand.class,
-            NodeCommands.InitConfig.class, NodeCommands.MemoryNodeCommand.class, NodeCommands.ProcessNodeCommand.class,
+            NodeCommands.InitConfig.class, NodeCommands.MemoryNodeCommand.class, NodeCommands.ProcessNodeCommand.class, StatusCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {

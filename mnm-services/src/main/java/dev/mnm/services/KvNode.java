@@ -171,11 +171,14 @@ public final class KvNode implements AutoCloseable {
             case "COMMAND", "CONFIG" -> {
                 return CompletableFuture.completedFuture(Resp.array(List.of()));
             }
+            case "INFO" -> {
+                return info();
+            }
             default -> { }
         }
         if (!KvStateMachine.COMMANDS.containsKey(name)) {
             return CompletableFuture.completedFuture(Resp.error("ERR unknown command '" + name.toLowerCase(java.util.Locale.ROOT)
-                    + "'; mnm serves PING, GET, SET, DEL, EXISTS, INCR, MGET, MSET"));
+                    + "'; mnm serves PING, INFO, GET, SET, DEL, EXISTS, INCR, MGET, MSET"));
         }
         byte[] invalid = KvStateMachine.validate(args);
         if (invalid != null) {
@@ -192,6 +195,44 @@ public final class KvNode implements AutoCloseable {
             c.reply.complete(Resp.error("ERR node is shutting down"));
         }
         return c.reply;
+    }
+
+    /**
+     * {@code INFO}: a bulk string of {@code field:value} lines, Redis style, with the replication
+     * section — role, leader, proposal numbers, commit index, applied, memories reachable.
+     */
+    CompletableFuture<byte[]> info() {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        try {
+            thread.execute(() -> {
+                StringBuilder sb = new StringBuilder("# Replication\r\n");
+                if (replica == null) {
+                    sb.append("role:unreplicated\r\n");
+                } else {
+                    ReplicatedLog.Status st = replica.status();
+                    sb.append("role:").append(st.role()).append("\r\n")
+                            .append("process:").append(id).append("\r\n")
+                            .append("leader:").append(st.leader()).append("\r\n")
+                            .append("proposal:").append(st.proposal()).append("\r\n")
+                            .append("highest_proposal:").append(st.highestProposal()).append("\r\n")
+                            .append("commit_index:").append(st.commitIndex()).append("\r\n")
+                            .append("applied:").append(st.applied()).append("\r\n");
+                    int up = 0;
+                    for (int i = 1; i < memories.length; i++) {
+                        String problem = memories[i].problem();
+                        up += problem == null ? 1 : 0;
+                        sb.append("memory_").append(i).append(':')
+                                .append(problem == null ? "ok" : printable(problem)).append("\r\n");
+                    }
+                    sb.append("memories_reachable:").append(up).append("\r\n")
+                            .append("memories_needed:").append(memories.length - 1 - fM).append("\r\n");
+                }
+                f.complete(Resp.bulk(sb.toString().getBytes(StandardCharsets.UTF_8)));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            f.complete(Resp.error("ERR node is shutting down"));
+        }
+        return f;
     }
 
     /**

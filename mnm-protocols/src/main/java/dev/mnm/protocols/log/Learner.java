@@ -45,6 +45,10 @@ final class Learner {
         this.quorum = quorum;
     }
 
+    long knownCommit() {
+        return knownCommit;
+    }
+
     /** A commit point learned elsewhere (for example what this process applied as leader). */
     void knowCommitted(long commit) {
         knownCommit = Math.max(knownCommit, commit);

@@ -150,6 +150,25 @@ public class ReplicatedLog implements Protocol {
         return applied;
     }
 
+    /**
+     * What an operator sees of this process.
+     *
+     * @param role            "leader", "recovering" (phase 1 under way) or "follower"
+     * @param leader          whom Ω names here (this process's failure detector)
+     * @param proposal        the proposal number this process leads or recovers with; 0 if neither
+     * @param highestProposal the highest proposal number this process has seen
+     * @param commitIndex     entries known committed here (a follower may lag the leader)
+     * @param applied         entries applied to the state machine here
+     */
+    public record Status(String role, int leader, long proposal, long highestProposal, long commitIndex, long applied) {}
+
+    public Status status() {
+        long proposal = role == Role.LEADER ? term.propNr : role == Role.RECOVERING ? recovery.propNr : 0;
+        long commit = role == Role.LEADER ? applied : Math.max(applied, learner.knownCommit());
+        return new Status(role.name().toLowerCase(java.util.Locale.ROOT), detector.leader(), proposal, highestSeen,
+                commit, applied);
+    }
+
     /** Appends {@code command} if this process leads; {@code done} hears how it ended. */
     public void submit(Bytes command, Consumer<Outcome> done) {
         switch (role) {
