@@ -15,7 +15,7 @@ import java.util.List;
  * that sent it is closed.
  */
 final class Wire {
-    static final int MAX_FRAME = 1 << 20;
+    static final int MAX_FRAME = 32 << 20;
     static final int MAX_VALUE = MAX_FRAME - 64;
     static final int MAX_RANGE = 1 << 16;
 

@@ -187,7 +187,13 @@ public final class KvNode implements AutoCloseable {
         Command c = new Command(session, seq, args, forwarded);
         try {
             if (replica == null) {
-                thread.execute(() -> c.reply.complete(state.apply(c.entry).toArray()));
+                thread.execute(() -> {
+                    byte[] r = null;
+                    for (Bytes e : c.entries) {
+                        r = state.apply(e).toArray();
+                    }
+                    c.reply.complete(r);
+                });
             } else {
                 thread.execute(() -> dispatch(c));
             }
@@ -273,7 +279,10 @@ public final class KvNode implements AutoCloseable {
         final long session;
         final long seq;
         final List<byte[]> args;
-        final Bytes entry;
+        /** Its log entries: one, or its parts, logged in order ({@link KvStateMachine#entries}). */
+        final List<Bytes> entries;
+        /** The next part to log. */
+        int part;
         /** Forwarded to this node by a peer: settle here or answer {@link #RETRY}, never forward again. */
         final boolean forwarded;
         final long start = System.nanoTime();
@@ -287,7 +296,7 @@ public final class KvNode implements AutoCloseable {
             this.session = session;
             this.seq = seq;
             this.args = args;
-            this.entry = KvStateMachine.encode(session, seq, args);
+            this.entries = KvStateMachine.entries(session, seq, args);
             this.forwarded = forwarded;
         }
     }
@@ -311,9 +320,20 @@ public final class KvNode implements AutoCloseable {
             }
             return;
         }
-        replica.submit(c.entry, outcome -> {
+        replica.submit(c.entries.get(c.part), outcome -> {
             switch (outcome) {
-                case ReplicatedLog.Outcome.Done d -> c.reply.complete(d.reply().toArray());
+                case ReplicatedLog.Outcome.Done d -> {
+                    byte[] r = d.reply().toArray();
+                    if (!java.util.Arrays.equals(r, KvStateMachine.PART_STORED)) {
+                        c.reply.complete(r); // the whole command's reply (perhaps from an earlier copy)
+                    } else if (++c.part < c.entries.size()) {
+                        dispatch(c);
+                    } else {
+                        c.reply.complete(Resp.error("ERR the command's earlier parts were dropped before its last "
+                                + "arrived; not applied, retry"));
+                    }
+                }
+                case ReplicatedLog.Outcome.Refused r -> c.reply.complete(Resp.error("ERR " + r.why()));
                 case ReplicatedLog.Outcome.Unknown u -> {
                     c.uncertain = true;
                     retry(c, "leadership was lost while it was in flight (" + u.why() + ")");

@@ -14,8 +14,10 @@ import java.util.Set;
 
 /**
  * The key-value state every replica applies from the log, in log order. A log entry is one
- * command: its id — client session and sequence number, two longs — and its arguments,
- * length-prefixed; applying it returns the RESP reply. Reads go through the log too, which is
+ * command — its id (client session and sequence number), and its arguments, length-prefixed — or,
+ * for a command over {@link #PART_BYTES}, one part of it: the parts are logged in order and the
+ * command is applied when its last missing part is, so a log entry stays small enough for the
+ * memories' frames whatever the command's size. Applying returns the RESP reply. Reads go through the log too, which is
  * what makes them linearizable.
  *
  * <h2>Exactly once</h2>
@@ -31,7 +33,19 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
     static final int REMEMBERED = 100_000;
     static final Set<String> READS = Set.of("GET", "EXISTS", "MGET");
 
+    /** The most bytes of a command's arguments in one log entry; larger commands are split into parts. */
+    static final int PART_BYTES = 256 * 1024;
+    /** Header of an entry: session, seq, part, parts. */
+    static final int HEADER = 24;
+    /** The reply to a part that is not the last one needed; the node then logs the next part. */
+    static final byte[] PART_STORED = Resp.simple("MNM.PART");
+    /** Parts of unfinished split commands kept at most, in bytes; the oldest unfinished commands go first. */
+    static final long MAX_PARTIAL_BYTES = 256L << 20;
+
     private record Id(long session, long seq) {}
+
+    private final LinkedHashMap<Id, byte[][]> partial = new LinkedHashMap<>();
+    private long partialBytes;
 
     private final int remembered;
     private final Map<Id, byte[]> replies = new LinkedHashMap<>(1024, 0.75f, false) {
@@ -74,27 +88,53 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
         return new String(args.getFirst(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
     }
 
-    /** The log entry of {@code args} with no id. */
+    /** The log entry of {@code args} with no id (it must fit in one part). */
     static Bytes encode(List<byte[]> args) {
         return encode(0, 0, args);
     }
 
-    /** The log entry of command {@code seq} of client session {@code session}. */
+    /** The one log entry of command {@code seq} of client session {@code session}; it must fit in one part. */
     static Bytes encode(long session, long seq, List<byte[]> args) {
-        int size = 20;
+        List<Bytes> e = entries(session, seq, args);
+        if (e.size() != 1) {
+            throw new IllegalArgumentException("a command of " + e.size() + " parts");
+        }
+        return e.getFirst();
+    }
+
+    /**
+     * The log entries of command {@code seq} of client session {@code session}: one, or — if its
+     * arguments take more than {@link #PART_BYTES} — one per part, to be logged in order. Each
+     * entry is: session, seq (longs), part, parts (ints), then its slice of the arguments
+     * (a count, then each length-prefixed).
+     */
+    static List<Bytes> entries(long session, long seq, List<byte[]> args) {
+        long size = 4;
         for (byte[] a : args) {
             size += 4 + a.length;
         }
-        ByteBuffer b = ByteBuffer.allocate(size).putLong(session).putLong(seq).putInt(args.size());
-        for (byte[] a : args) {
-            b.putInt(a.length).put(a);
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a command of " + size + " bytes");
         }
-        return Bytes.of(b.array());
+        ByteBuffer whole = ByteBuffer.allocate((int) size).putInt(args.size());
+        for (byte[] a : args) {
+            whole.putInt(a.length).put(a);
+        }
+        byte[] all = whole.array();
+        int parts = Math.max(1, (all.length + PART_BYTES - 1) / PART_BYTES);
+        List<Bytes> out = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            int from = k * PART_BYTES;
+            int len = Math.min(PART_BYTES, all.length - from);
+            out.add(Bytes.of(ByteBuffer.allocate(HEADER + len).putLong(session).putLong(seq).putInt(k).putInt(parts)
+                    .put(all, from, len).array()));
+        }
+        return out;
     }
 
-    /** The arguments of a log entry. */
+    /** The arguments of a one-part log entry. */
     static List<byte[]> decode(Bytes command) {
-        return decode(ByteBuffer.wrap(command.toArray()).position(16));
+        return decode(ByteBuffer.wrap(command.toArray()).position(HEADER));
     }
 
     private static List<byte[]> decode(ByteBuffer b) {
@@ -112,19 +152,65 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
     public Bytes apply(Bytes command) {
         ByteBuffer b = ByteBuffer.wrap(command.toArray());
         Id id = new Id(b.getLong(), b.getLong());
-        List<byte[]> a = decode(b);
-        if (id.session() == 0 || READS.contains(name(a))) {
-            return Bytes.of(run(a));
-        }
+        int part = b.getInt();
+        int parts = b.getInt();
         byte[] earlier = replies.get(id);
         if (earlier != null) {
-            return Bytes.of(earlier); // a copy of a write already applied: not again
+            return Bytes.of(earlier); // a copy of (a part of) a write already applied: not again
+        }
+        List<byte[]> a;
+        if (parts == 1) {
+            a = decode(b);
+        } else {
+            byte[] whole = assemble(id, part, parts, b);
+            if (whole == null) {
+                return Bytes.of(PART_STORED);
+            }
+            a = decode(ByteBuffer.wrap(whole));
         }
         byte[] reply = run(a);
-        if (remembered > 0) {
+        if (id.session() != 0 && !READS.contains(name(a)) && remembered > 0) {
             replies.put(id, reply);
         }
         return Bytes.of(reply);
+    }
+
+    /** Stores one part of a split command; the whole command once every part is there, else null. */
+    private byte[] assemble(Id id, int part, int parts, ByteBuffer slice) {
+        byte[][] got = partial.get(id);
+        if (got == null || got.length != parts) {
+            got = new byte[parts][];
+            partial.put(id, got);
+        }
+        if (got[part] == null) {
+            got[part] = new byte[slice.remaining()];
+            slice.get(got[part]);
+            partialBytes += got[part].length;
+        }
+        long total = 0;
+        for (byte[] g : got) {
+            if (g == null) {
+                for (var it = partial.entrySet().iterator(); partialBytes > MAX_PARTIAL_BYTES && it.hasNext(); ) {
+                    var oldest = it.next(); // commands whose parts stopped coming: oldest dropped first
+                    if (oldest.getKey().equals(id)) {
+                        continue;
+                    }
+                    for (byte[] x : oldest.getValue()) {
+                        partialBytes -= x == null ? 0 : x.length;
+                    }
+                    it.remove();
+                }
+                return null;
+            }
+            total += g.length;
+        }
+        partial.remove(id);
+        partialBytes -= total;
+        ByteBuffer whole = ByteBuffer.allocate((int) total);
+        for (byte[] g : got) {
+            whole.put(g);
+        }
+        return whole.array();
     }
 
     private byte[] run(List<byte[]> a) {

@@ -175,6 +175,7 @@ public final class LogSimulation {
             switch (outcome) {
                 case ReplicatedLog.Outcome.Done d -> finish(c, k, id, History.Type.OK,
                         written != null ? written : java.util.Collections.singletonList(bulk(d.reply())));
+                case ReplicatedLog.Outcome.Refused r -> throw new IllegalStateException("refused: " + r.why());
                 case ReplicatedLog.Outcome.Unknown u -> finish(c, k, id, History.Type.INFO, written);
                 case ReplicatedLog.Outcome.NotLeader nl -> {
                     leaderGuess[c] = nl.leader() != 0 && nl.leader() != p ? nl.leader() : p % N + 1;

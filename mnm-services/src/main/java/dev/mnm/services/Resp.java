@@ -10,7 +10,10 @@ import java.util.List;
 /** RESP, the Redis protocol: encoding replies and commands, and reading a reply from a stream. */
 final class Resp {
     static final int MAX_ARGS = 1024;
-    static final int MAX_BULK = 512 * 1024;
+    /** The largest argument: 64 MiB. */
+    static final int MAX_BULK = 64 << 20;
+    /** The largest command, all its arguments together: 64 MiB. */
+    static final int MAX_COMMAND = 64 << 20;
     static final int MAX_LINE = 64 * 1024;
 
     private Resp() {}

@@ -44,6 +44,7 @@ final class RespDecoder extends ByteToMessageDecoder {
             throw new Bad("array of " + n + " arguments (at most " + Resp.MAX_ARGS + ")");
         }
         List<byte[]> args = new ArrayList<>(n);
+        long total = 0;
         for (int k = 0; k < n; k++) {
             String h = line(in);
             if (h == null) {
@@ -55,6 +56,10 @@ final class RespDecoder extends ByteToMessageDecoder {
             int len = number(h.substring(1));
             if (len < 0 || len > Resp.MAX_BULK) {
                 throw new Bad("bulk string of " + len + " bytes (at most " + Resp.MAX_BULK + ")");
+            }
+            total += len;
+            if (total > Resp.MAX_COMMAND) {
+                throw new Bad("command of more than " + Resp.MAX_COMMAND + " bytes");
             }
             if (in.readableBytes() < len + 2) {
                 return null;

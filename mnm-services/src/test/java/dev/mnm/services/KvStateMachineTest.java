@@ -65,4 +65,23 @@ class KvStateMachineTest {
         Bytes e = KvStateMachine.encode(5, 9, args("SET", "k", "v"));
         assertThat(KvStateMachine.decode(e)).extracting(b -> new String(b, StandardCharsets.UTF_8)).containsExactly("SET", "k", "v");
     }
+
+    @Test
+    void aCommandLoggedInPartsIsAppliedOnceWhenItsLastPartArrives() {
+        KvStateMachine sm = new KvStateMachine();
+        byte[] big = new byte[3 * KvStateMachine.PART_BYTES];
+        java.util.Arrays.fill(big, (byte) 'x');
+        List<Bytes> parts = KvStateMachine.entries(9, 1, List.of("SET".getBytes(), "big".getBytes(), big));
+        assertThat(parts).hasSize(4);
+        assertThat(parts).allMatch(e -> e.length() <= KvStateMachine.HEADER + KvStateMachine.PART_BYTES);
+        assertThat(sm.apply(parts.get(0)).toArray()).isEqualTo(KvStateMachine.PART_STORED);
+        assertThat(reply(sm, 5, 1, "SET", "small", "s")).as("another command in between").isEqualTo("+OK");
+        assertThat(sm.apply(parts.get(1)).toArray()).isEqualTo(KvStateMachine.PART_STORED);
+        assertThat(sm.apply(parts.get(1)).toArray()).as("a copy of a part").isEqualTo(KvStateMachine.PART_STORED);
+        assertThat(sm.apply(parts.get(2)).toArray()).isEqualTo(KvStateMachine.PART_STORED);
+        assertThat(reply(sm, 5, 2, "GET", "big")).as("not applied before its last part").isEqualTo("$-1");
+        assertThat(new String(sm.apply(parts.get(3)).toArray())).isEqualTo("+OK\r\n");
+        assertThat(new String(sm.apply(parts.get(0)).toArray())).as("a late copy of a part").isEqualTo("+OK\r\n");
+        assertThat(reply(sm, 5, 3, "GET", "big")).startsWith("$" + big.length + "\r\nxxx").endsWith("xxx");
+    }
 }

@@ -45,6 +45,10 @@ final class RespClient implements AutoCloseable {
         out.flush();
     }
 
+    byte[] rawReplyBytes() throws IOException {
+        return Resp.readReply(in);
+    }
+
     String rawReply() throws IOException {
         return new String(Resp.readReply(in), StandardCharsets.UTF_8);
     }

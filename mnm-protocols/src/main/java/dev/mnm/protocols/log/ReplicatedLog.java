@@ -59,6 +59,9 @@ public class ReplicatedLog implements Protocol {
 
         /** Leadership was lost while it was in flight: it may or may not be applied. */
         record Unknown(String why) implements Outcome {}
+
+        /** Never written, and never will be: {@code why} names the rule it breaks (its size). */
+        record Refused(String why) implements Outcome {}
     }
 
     /**
@@ -79,8 +82,14 @@ public class ReplicatedLog implements Protocol {
 
     /** Slots being written at once; commands arriving meanwhile are batched into the next slot. */
     static final int MAX_IN_FLIGHT = 4;
-    /** The most bytes of commands one slot carries. */
+    /** The most bytes of commands one slot carries, unless one command alone is larger. */
     static final int MAX_BATCH_BYTES = 64 * 1024;
+    /**
+     * The largest command one entry takes. A slot holds at most this (plus framing), so a read of
+     * {@code chunk} slots stays within what a memory node sends in one frame; a service splits
+     * anything larger into several commands.
+     */
+    public static final int MAX_COMMAND_BYTES = 300_000;
 
     private enum Role { FOLLOWER, RECOVERING, LEADER }
 
@@ -171,6 +180,11 @@ public class ReplicatedLog implements Protocol {
 
     /** Appends {@code command} if this process leads; {@code done} hears how it ended. */
     public void submit(Bytes command, Consumer<Outcome> done) {
+        if (command.length() > MAX_COMMAND_BYTES) {
+            done.accept(new Outcome.Refused("a command of " + command.length() + " bytes; one log entry takes at most "
+                    + MAX_COMMAND_BYTES));
+            return;
+        }
         switch (role) {
             case LEADER -> term.append(command, done);
             case RECOVERING -> {
