@@ -55,6 +55,7 @@ public final class KvNode implements AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<Integer, InetSocketAddress> peers = new ConcurrentHashMap<>();
     private final Map<Integer, Forwarder> forwarders = new ConcurrentHashMap<>();
+    private final Map<Integer, PeerWatch> watches = new ConcurrentHashMap<>();
 
     private KvNode(int id, int n, Map<Integer, InetSocketAddress> memoryAddresses, PrivateKey key,
                    InetSocketAddress listen, ReplicatedLog.Config cfg) throws InterruptedException {
@@ -105,9 +106,26 @@ public final class KvNode implements AutoCloseable {
         return (InetSocketAddress) server.localAddress();
     }
 
-    /** Where the other processes serve RESP, for forwarding. */
+    /**
+     * Where the other processes serve RESP: for forwarding, and for the {@link PeerWatch}es whose
+     * closing tells this process's failure detector at once that a peer died.
+     */
     public void peers(Map<Integer, InetSocketAddress> respAddresses) {
         peers.putAll(respAddresses);
+        if (replica == null) {
+            return;
+        }
+        respAddresses.forEach((q, address) -> {
+            if (q != id) {
+                watches.computeIfAbsent(q, p -> new PeerWatch(p, address, group, dead -> {
+                    try {
+                        thread.execute(() -> replica.hint(dead));
+                    } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                        // this node is stopping
+                    }
+                }));
+            }
+        });
     }
 
     public boolean leading() {
@@ -138,6 +156,7 @@ public final class KvNode implements AutoCloseable {
             }
         }
         forwarders.values().forEach(Forwarder::close);
+        watches.values().forEach(PeerWatch::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 

@@ -31,8 +31,12 @@ final class FailureDetector {
     private long beat;
     private final long[] lastBeat;
     private final int[] misses;
+    /** For a process hinted dead, its counter when the hint came; −1 if none. */
+    private final long[] hintedAt;
     private int leader = 1;
     private long highestProposal;
+    /** The highest minProp in the latest read: Ω names the process it belongs to while that one is trusted. */
+    private long lastReadProposal;
     private boolean hasRead;
 
     /** {@code onTick} hears, after each tick's reads, whom Ω names now. */
@@ -44,6 +48,8 @@ final class FailureDetector {
         this.onTick = onTick;
         this.lastBeat = new long[n + 1];
         this.misses = new int[n + 1];
+        this.hintedAt = new long[n + 1];
+        java.util.Arrays.fill(hintedAt, -1);
     }
 
     int leader() {
@@ -61,7 +67,25 @@ final class FailureDetector {
     }
 
     private boolean alive(int q) {
+        if (q != env.self() && hintedAt[q] >= 0) {
+            return false; // a hint of death, until q's counter moves on twice
+        }
         return q == env.self() || misses[q] < cfg.suspectAfter() || beat < 10L * cfg.suspectAfter();
+    }
+
+    /**
+     * A hint from outside the model — for example q's connection closed, which a dead process's
+     * do at once — that q has crashed: q is suspected now, until its heartbeat counter advances
+     * twice past what was read before the hint (one write of q's may still have been in flight),
+     * and Ω is chosen again at once. Liveness only, like all of Ω: a wrong hint costs a leader
+     * change, never safety.
+     */
+    void hint(int q) {
+        if (q < 1 || q > n || q == env.self()) {
+            return;
+        }
+        hintedAt[q] = lastBeat[q];
+        choose();
     }
 
     void tick() {
@@ -97,27 +121,36 @@ final class FailureDetector {
                 } else {
                     misses[q]++;
                 }
-            }
-            highestProposal = Math.max(highestProposal, highestProp[0]);
-            hasRead = true;
-            long prop = Math.max(1, highestProp[0]);
-            int incumbent = (int) ((prop - 1) % n) + 1;
-            int chosen = alive(incumbent) ? incumbent : 0;
-            for (int q = 1; q <= n && chosen == 0; q++) {
-                if (alive(q)) {
-                    chosen = q;
+                if (hintedAt[q] >= 0 && lastBeat[q] >= hintedAt[q] + 2) {
+                    hintedAt[q] = -1; // it lives after all
                 }
             }
-            if (chosen != leader) {
-                env.note("leader is now " + chosen + (chosen == 0 ? " (everyone is suspected)"
-                        : chosen == incumbent ? " (it holds the highest proposal number, " + prop + ")"
-                        : " (process " + incumbent + ", which holds the highest proposal number, missed "
-                                + misses[incumbent] + " heartbeats)"));
-                leader = chosen;
-            }
-            onTick.accept(leader);
+            highestProposal = Math.max(highestProposal, highestProp[0]);
+            lastReadProposal = highestProp[0];
+            hasRead = true;
+            choose();
         });
         env.setTimer(cfg.heartbeat(), this::tick);
+    }
+
+    /** Ω's output from what is known now, told to the log. */
+    private void choose() {
+        long prop = Math.max(1, lastReadProposal);
+        int incumbent = (int) ((prop - 1) % n) + 1;
+        int chosen = alive(incumbent) ? incumbent : 0;
+        for (int q = 1; q <= n && chosen == 0; q++) {
+            if (alive(q)) {
+                chosen = q;
+            }
+        }
+        if (chosen != leader) {
+            env.note("leader is now " + chosen + (chosen == incumbent ? " (it holds the highest proposal number, " + prop + ")"
+                    : " (process " + incumbent + ", which holds the highest proposal number, "
+                            + (hintedAt[incumbent] >= 0 ? "was reported dead" : "missed " + misses[incumbent] + " heartbeats")
+                            + ")"));
+            leader = chosen;
+        }
+        onTick.accept(leader);
     }
 
     static long word(Bytes v) {

@@ -154,6 +154,14 @@ public class ReplicatedLog implements Protocol {
         return detector.leader();
     }
 
+    /**
+     * A hint from the runtime that process {@code q} has crashed (its connection closed): Ω stops
+     * naming it at once ({@link FailureDetector#hint}). Liveness only.
+     */
+    public void hint(int q) {
+        detector.hint(q);
+    }
+
     /** Entries applied so far. */
     public long applied() {
         return applied;
