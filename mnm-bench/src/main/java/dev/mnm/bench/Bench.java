@@ -1,6 +1,6 @@
 package dev.mnm.bench;
 
-/** {@code bin/bench [simulator [seconds-per-round] | checker | kv [seconds-per-point]]}: runs one benchmark, the simulator's by default. */
+/** {@code bin/bench [simulator [seconds-per-round] | checker | kv [seconds-per-point] | failover [kills]]}: runs one benchmark, the simulator's by default. */
 public final class Bench {
     private Bench() {}
 
@@ -11,8 +11,9 @@ public final class Bench {
             case "simulator" -> SimulatorBench.main(rest);
             case "checker" -> CheckerBench.main(rest);
             case "kv" -> KvBench.main(rest);
+            case "failover" -> KvBench.failover(rest.length > 0 ? Integer.parseInt(rest[0]) : 20);
             default -> {
-                System.err.println("bin/bench: unknown benchmark '" + which + "': use simulator, checker or kv");
+                System.err.println("bin/bench: unknown benchmark '" + which + "': use simulator, checker, kv or failover");
                 System.exit(2);
             }
         }
