@@ -132,6 +132,11 @@ public final class KvNode implements AutoCloseable {
         return replica == null || call(replica::leading);
     }
 
+    /** The replica's status ({@link ReplicatedLog#status}); null for the unreplicated floor. */
+    public ReplicatedLog.Status status() {
+        return replica == null ? null : call(replica::status);
+    }
+
     public int leader() {
         return replica == null ? id : call(replica::leader);
     }
