@@ -39,6 +39,15 @@ final class NodeCommands {
         done.await();
     }
 
+    /**
+     * The file beside the configuration that says memory {@code id} has run: a memory node that
+     * finds it knows it restarts empty, and boots marked so ({@code ReplicatedLog.bootRestarted}).
+     */
+    static Path startedMarker(Path config, int id) {
+        Path dir = config.toAbsolutePath().getParent();
+        return dir.resolve("memory-" + id + ".started");
+    }
+
     /** The configuration, with {@code id} checked against {@code count(config)}; bad input is a usage error. */
     static ClusterConfig load(CommandLine cl, Path config, int id, java.util.function.ToIntFunction<ClusterConfig> count) {
         ClusterConfig c;
@@ -82,6 +91,9 @@ final class NodeCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--processes and --memories must be from 1 to 63");
             }
             Path file = ClusterConfig.generate(dir, processes, memories, respPort, memoryPort);
+            for (int i = 1; i <= 63; i++) { // a new cluster: no memory of it has run yet
+                java.nio.file.Files.deleteIfExists(startedMarker(file, i));
+            }
             spec.commandLine().getOut().println("wrote " + file + " and " + processes + " private keys beside it");
             spec.commandLine().getOut().flush();
             return 0;
@@ -115,8 +127,17 @@ final class NodeCommands {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            MemoryNode node = MemoryNode.start(id, ReplicatedLog.layout(c.processes(), LocalCluster.SLOTS), c.keys(), at);
-            spec.commandLine().getOut().println("memory node " + id + " serving on " + node.address());
+            Path started = startedMarker(config, id);
+            boolean restarted = java.nio.file.Files.exists(started);
+            int n = c.processes();
+            MemoryNode node = restarted
+                    ? MemoryNode.restart(id, ReplicatedLog.layout(n, LocalCluster.SLOTS), c.keys(), at,
+                            memory -> ReplicatedLog.bootRestarted(memory, n, LocalCluster.SLOTS))
+                    : MemoryNode.start(id, ReplicatedLog.layout(n, LocalCluster.SLOTS), c.keys(), at);
+            java.nio.file.Files.writeString(started, "memory " + id + " of this cluster has run; it restarts empty\n");
+            spec.commandLine().getOut().println("memory node " + id + " serving on " + node.address() + (restarted
+                    ? " (restarted: empty, and left out of the log's quorums until the leader has copied the log into it)"
+                    : ""));
             spec.commandLine().getOut().flush();
             serve(seconds, node);
             return 0;

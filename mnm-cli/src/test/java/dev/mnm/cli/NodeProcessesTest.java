@@ -78,4 +78,45 @@ class NodeProcessesTest {
             }
         }
     }
+
+    @Test
+    void writeKillMemoryOneRestartItWriteKillMemoryTwoAndReadEverythingBack(@TempDir Path dir) throws Exception {
+        int base = 27_000 + (int) (ProcessHandle.current().pid() % 1_000) * 10;
+        assertThat(mnm("init-config", "--dir", dir.toString(), "--resp-port", Integer.toString(base),
+                "--memory-port", Integer.toString(base + 5)).exit()).isZero();
+        String config = dir.resolve("mnm.properties").toString();
+        List<OsNode> all = new ArrayList<>();
+        OsNode[] mems = new OsNode[4];
+        try {
+            for (int i = 1; i <= 3; i++) {
+                mems[i] = OsNode.start(dir.resolve("m" + i + ".log"), "memory-node", "--id", Integer.toString(i), "--config", config);
+                all.add(mems[i]);
+            }
+            for (int p = 1; p <= 3; p++) {
+                all.add(OsNode.start(dir.resolve("p" + p + ".log"), "node", "--id", Integer.toString(p), "--config", config));
+            }
+            for (int k = 0; k < 20; k++) {
+                assertThat(untilOk(base + 1, 30, "SET", "a" + k, "1")).isEqualTo("+OK");
+            }
+            mems[1].kill();
+            mems[1] = OsNode.start(dir.resolve("m1b.log"), "memory-node", "--id", "1", "--config", config);
+            all.add(mems[1]);
+            for (int k = 0; k < 20; k++) {
+                assertThat(untilOk(base + 1, 30, "SET", "b" + k, "2")).isEqualTo("+OK");
+            }
+            Thread.sleep(2_000); // reconnected; the leader's next writes find M1 marked and a new phase 1 copies the log in
+            assertThat(untilOk(base + 1, 30, "SET", "c", "3")).isEqualTo("+OK");
+            assertThat(mems[1].output()).contains("restarted: empty");
+            mems[2].kill();
+            for (int k = 0; k < 20; k++) {
+                assertThat(untilOk(base + 2, 30, "GET", "a" + k)).as("a" + k).isEqualTo("1");
+                assertThat(untilOk(base + 2, 30, "GET", "b" + k)).as("b" + k).isEqualTo("2");
+            }
+            assertThat(untilOk(base, 30, "GET", "c")).isEqualTo("3");
+        } finally {
+            for (OsNode n : all) {
+                n.close();
+            }
+        }
+    }
 }

@@ -48,6 +48,19 @@ public final class MemoryHost {
         return id;
     }
 
+    /**
+     * Sets what register {@code register} holds when the memory boots, before any operation — for
+     * example a mark that this memory restarted empty. Not an operation of the model.
+     */
+    public void boot(int register, Bytes value) {
+        registers.set(register, value);
+    }
+
+    /** Sets the permission region {@code region} boots with, instead of its layout's initial one. Not an operation of the model. */
+    public void bootPermission(int region, Permission permission) {
+        permissions[region] = permission;
+    }
+
     public MemoryLayout layout() {
         return layout;
     }

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *   order and has read everything of an old connection before a new one can authenticate (a
  *   challenge round trip later).</li>
  *   <li>A memory node that restarted is a <em>new, empty</em> memory (its incarnation number, sent
- *   in the challenge, changed). Counting it as the old one would lose acknowledged writes, so this
- *   client never uses it: the memory stays crashed for this process, and that is logged.</li>
+ *   in the challenge, changed; it boots marked as restarted). The client connects to it like to
+ *   any other and logs the restart; the protocol keeps it out of its quorums until it has been
+ *   caught up ({@code ReplicatedLog}).</li>
  * </ul>
  * Every change of reachability is logged once, with the reason.
  */
@@ -71,7 +72,6 @@ public final class MemoryClient implements AutoCloseable {
     private boolean closed;
     /** The memory node's incarnation at the first authentication; 0 before. */
     private long incarnation;
-    private boolean restarted;
     private long backoff = MIN_BACKOFF_MILLIS;
     private String lastProblem;
     private java.util.concurrent.Future<?> nextAttempt;
@@ -109,7 +109,7 @@ public final class MemoryClient implements AutoCloseable {
 
     /** Issues {@code op}; {@code onReply} runs on the executor when the reply arrives, never if none does. */
     public synchronized void execute(MemoryOp op, Consumer<Reply> onReply) {
-        if (closed || restarted) {
+        if (closed) {
             return;
         }
         long id = ++ids;
@@ -155,7 +155,7 @@ public final class MemoryClient implements AutoCloseable {
     }
 
     private synchronized void connect() {
-        if (closed || restarted) {
+        if (closed) {
             return;
         }
         io.netty.channel.ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -192,7 +192,7 @@ public final class MemoryClient implements AutoCloseable {
             log.warn("process {}: memory node at {} unreachable ({}); reconnecting with backoff", process, address, why);
             lastProblem = why;
         }
-        if (closed || restarted) {
+        if (closed) {
             return;
         }
         long wait = backoff;
@@ -213,17 +213,9 @@ public final class MemoryClient implements AutoCloseable {
             return;
         }
         if (incarnation != 0 && nodeIncarnation != incarnation) {
-            restarted = true;
-            lastProblem = "the memory node restarted: it is a new, empty memory, which this process never uses";
-            log.error("process {}: memory node at {} restarted (incarnation {} → {}): a new, empty memory would lose "
-                    + "acknowledged writes if counted as the old one, so this process treats the memory as crashed",
-                    process, address, Long.toHexString(incarnation), Long.toHexString(nodeIncarnation));
-            pending.clear();
-            queued.clear();
-            channel = null;
-            ch.close();
-            firstAuthentication.completeExceptionally(new IllegalStateException(lastProblem));
-            return;
+            log.warn("process {}: memory node at {} restarted (incarnation {} → {}): a new, empty memory, which the log "
+                    + "leaves out of every quorum until its leader has copied the log into it", process, address,
+                    Long.toHexString(incarnation), Long.toHexString(nodeIncarnation));
         }
         incarnation = nodeIncarnation;
         ready = true;

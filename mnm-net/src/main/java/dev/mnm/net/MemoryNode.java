@@ -47,10 +47,11 @@ public final class MemoryNode implements AutoCloseable {
     /** Random per start: a process that sees it change knows this is a new, empty memory. */
     private final long incarnation = random.nextLong() | 1;
 
-    private MemoryNode(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen)
-            throws InterruptedException {
+    private MemoryNode(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen,
+                       java.util.function.Consumer<MemoryHost> boot) throws InterruptedException {
         this.id = id;
         this.memory = new MemoryHost(id, layout, dev.mnm.core.RegisterStore.offHeap(layout.registers()));
+        boot.accept(memory);
         this.keys = Map.copyOf(keys);
         this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
@@ -72,7 +73,17 @@ public final class MemoryNode implements AutoCloseable {
     /** Starts memory {@code id} with {@code layout}, accepting the processes whose public keys are given. */
     public static MemoryNode start(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen)
             throws InterruptedException {
-        return new MemoryNode(id, layout, keys, listen);
+        return new MemoryNode(id, layout, keys, listen, memory -> { });
+    }
+
+    /**
+     * The same, for a memory that restarted: empty, and prepared by {@code boot} before it serves
+     * (for the log, {@code ReplicatedLog.bootRestarted}: marked restarted, nobody may write the log
+     * until a leader has copied it in).
+     */
+    public static MemoryNode restart(int id, MemoryLayout layout, Map<Integer, PublicKey> keys, InetSocketAddress listen,
+                                     java.util.function.Consumer<MemoryHost> boot) throws InterruptedException {
+        return new MemoryNode(id, layout, keys, listen, boot);
     }
 
     public InetSocketAddress address() {

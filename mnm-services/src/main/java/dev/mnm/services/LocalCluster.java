@@ -29,6 +29,7 @@ public final class LocalCluster implements AutoCloseable {
     private final MemoryNode[] memoryNodes;
     private final KvNode[] processNodes;
     private final dev.mnm.core.MemoryLayout layout;
+    private final int slots;
     private final Map<Integer, PublicKey> publicKeys = new HashMap<>();
     private final Map<Integer, InetSocketAddress> memoryAddresses = new HashMap<>();
 
@@ -39,6 +40,7 @@ public final class LocalCluster implements AutoCloseable {
             publicKeys.put(p, keys[p].getPublic());
         }
         layout = ReplicatedLog.layout(n, cfg.slots());
+        slots = cfg.slots();
         memoryNodes = new MemoryNode[m + 1];
         processNodes = new KvNode[n + 1];
         try {
@@ -92,9 +94,14 @@ public final class LocalCluster implements AutoCloseable {
         memoryNodes[i].close();
     }
 
-    /** Starts memory node i again on its old address: a new, empty memory (a new incarnation). */
+    /**
+     * Starts memory node i again on its old address: a new, empty memory (a new incarnation),
+     * marked as restarted, which the log counts again once its leader has copied the log into it.
+     */
     public void restartMemory(int i) throws InterruptedException {
-        memoryNodes[i] = MemoryNode.start(i, layout, publicKeys, memoryAddresses.get(i));
+        int n = processNodes.length - 1;
+        memoryNodes[i] = MemoryNode.restart(i, layout, publicKeys, memoryAddresses.get(i),
+                memory -> ReplicatedLog.bootRestarted(memory, n, slots));
     }
 
     @Override

@@ -17,10 +17,30 @@ public final class CrashRestartFaults {
 
     /** Schedules the drawn faults in {@code world}; {@code fresh} builds process p's next incarnation. */
     public static void schedule(World world, SplittableRandom rnd, IntFunction<Protocol> fresh) {
+        schedule(world, rnd, fresh, null);
+    }
+
+    /**
+     * The same, and if {@code boot} is not null memory restarts too: in 70% of the runs with a
+     * memory crash, the memory restarts empty 20–300 delays later ({@code boot} prepares it), and in
+     * half of those a second memory crashes for good 300–1,200 delays after the restart — within
+     * f_M only once the restarted memory holds the log again.
+     */
+    public static void schedule(World world, SplittableRandom rnd, IntFunction<Protocol> fresh,
+                                java.util.function.Consumer<dev.mnm.core.MemoryHost> boot) {
         int n = world.n;
         if (rnd.nextInt(100) < 60) {
             int memory = 1 + rnd.nextInt(world.m);
-            world.at(Env.DELAY * rnd.nextInt(600), () -> world.crashMemory(memory));
+            long crash = Env.DELAY * rnd.nextInt(600);
+            world.at(crash, () -> world.crashMemory(memory));
+            if (boot != null && rnd.nextInt(100) < 70) {
+                long restart = crash + Env.DELAY * rnd.nextInt(20, 300);
+                world.at(restart, () -> world.restartMemory(memory, boot));
+                if (rnd.nextBoolean()) {
+                    int other = 1 + (memory + rnd.nextInt(world.m - 1)) % world.m;
+                    world.at(restart + Env.DELAY * rnd.nextInt(300, 1_200), () -> world.crashMemory(other));
+                }
+            }
         }
         int restarts = rnd.nextInt(3);
         for (int r = 0; r < restarts; r++) {

@@ -59,6 +59,9 @@ public final class World {
         void decided(int process, Bytes value);
     }
 
+    /** Per memory, how many times it restarted: operations and replies of an older incarnation are lost. */
+    private final int[] memoryIncarnation;
+
     public World(int n, int m, MemoryLayout layout, Timing timing, Chooser chooser, Trace trace) {
         this(n, m, layout, null, timing, chooser, trace);
     }
@@ -74,6 +77,7 @@ public final class World {
         this.chooser = chooser;
         this.trace = trace;
         this.memories = new MemoryHost[m + (extra == null ? 1 : 2)];
+        this.memoryIncarnation = new int[memories.length];
         for (int i = 1; i <= m; i++) {
             memories[i] = new MemoryHost(i, layout);
         }
@@ -191,6 +195,22 @@ public final class World {
             trace("crash-memory", "memory", i);
             record(new Step.CrashMemory(i));
         }
+    }
+
+    /**
+     * Restarts crashed memory i as a new, empty memory of the same layout, which {@code boot} may
+     * prepare (for example mark as restarted) before any operation. What was in flight to or from
+     * the old incarnation is lost; what processes issue from now on reaches the new one.
+     */
+    public void restartMemory(int i, java.util.function.Consumer<MemoryHost> boot) {
+        checkMemory(i);
+        if (!memories[i].crashed()) {
+            throw new IllegalStateException("memory " + i + " is running");
+        }
+        memories[i] = new MemoryHost(i, memories[i].layout());
+        boot.accept(memories[i]);
+        memoryIncarnation[i]++;
+        trace("restart-memory", "memory", i);
     }
 
     void slow(boolean memory, int id, int factor) {
@@ -361,11 +381,15 @@ public final class World {
             opsByKind.merge(op.getClass().getSimpleName(), 1L, Long::sum);
             int d = depth + 1;
             int mine = incarnation;
+            int memoryMine = memoryIncarnation[memory];
             trace("mem-issue", "process", id, "memory", memory, "op", op);
             long arrival = Math.max(now + hop(slowProcess[id], slowMemory[memory], queuePair(id, memory, false)),
                     lastRequest[memory]);
             lastRequest[memory] = arrival;
             at(arrival, d, () -> {
+                if (memoryIncarnation[memory] != memoryMine) {
+                    return; // lost with the incarnation it was sent to
+                }
                 Optional<Reply> reply = memories[memory].execute(id, op);
                 if (reply.isEmpty()) {
                     return; // a crashed memory never answers
@@ -376,7 +400,7 @@ public final class World {
                         lastReply[memory]);
                 lastReply[memory] = back;
                 at(back, d, () -> {
-                    if (!crashed && incarnation == mine) {
+                    if (!crashed && incarnation == mine && memoryIncarnation[memory] == memoryMine) {
                         trace("mem-reply", "process", id, "memory", memory, "reply", reply.get());
                         record(new Step.Reply(id, memory));
                         onReply.accept(reply.get());

@@ -90,7 +90,7 @@ final class FailureDetector {
 
     void tick() {
         beat++;
-        int base = n + cfg.slots();
+        int base = ReplicatedLog.heartbeatBase(n, cfg.slots());
         for (int i = 1; i <= env.memories(); i++) {
             env.memory(i, new MemoryOp.Write(ReplicatedLog.HEARTBEAT_REGION, base + env.self() - 1, Words.ofLong(beat)),
                     r -> { });

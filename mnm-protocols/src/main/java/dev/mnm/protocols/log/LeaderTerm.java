@@ -34,6 +34,8 @@ final class LeaderTerm {
     private final int n;
     private final int quorum;
     private final boolean[] confirmed;
+    /** Memories being caught up ({@link #catchUp}). */
+    private final boolean[] copying;
     private final boolean countsUnconfirmed;
     private long commit;
     private long next;
@@ -64,6 +66,7 @@ final class LeaderTerm {
         this.n = env.processes();
         this.quorum = env.memories() - log.config().fM();
         this.confirmed = confirmed.clone();
+        this.copying = new boolean[confirmed.length];
         this.countsUnconfirmed = countsUnconfirmed;
     }
 
@@ -77,6 +80,74 @@ final class LeaderTerm {
         for (long s = from; s <= last; s++) {
             Bytes found = adopted.get(s);
             issue(found != null ? found : Batch.encode(List.of()), List.of());
+        }
+    }
+
+    /**
+     * Memory i restarted empty and b's phase 1 passed there, so b holds its permission: copy every
+     * committed slot into it — each read from m − f_M confirmed memories after it was committed
+     * (the {@link Learner}'s argument gives its chosen value) and written with b — then write b
+     * into its {@link ReplicatedLog#joinedRegister} and confirm it, which sends it the slots in
+     * flight. Per-memory order puts every copy before the mark, so whoever reads the mark and then
+     * the slots sees the whole log. If commits happen during the copy, the copy goes on until it
+     * has reached the commit point; any nak ends the term.
+     */
+    void catchUp(int i) {
+        if (over || confirmed[i] || copying[i]) {
+            return;
+        }
+        copying[i] = true;
+        copy(i, 0);
+    }
+
+    private void copy(int i, long from) {
+        if (over) {
+            return;
+        }
+        if (from >= commit) {
+            int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
+            env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), this::naked);
+            env.note("memory " + i + " restarted empty; the log is copied into it up to slot " + from + ", it counts again");
+            copying[i] = false;
+            confirmLate(i);
+            return;
+        }
+        int count = (int) Math.min(log.config().chunk(), commit - from);
+        readConfirmed(from, count, entries -> {
+            for (long s = from; s < from + count; s++) {
+                LogEntry e = entries.get(s);
+                if (e == null) { // cannot be: a committed slot is on every quorum of memories holding the log
+                    throw new IllegalStateException("committed slot " + s + " missing from a quorum read");
+                }
+                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, n + (int) s,
+                        new LogEntry(propNr, commit, e.command()).encode()), this::naked);
+            }
+            copy(i, from + count);
+        });
+    }
+
+    private void naked(Reply r) {
+        if (!over && !(r instanceof Reply.Ack)) {
+            log.deposed(this);
+        }
+    }
+
+    /** Slots [from, from + count) read from m − f_M confirmed memories: per slot the entry with the highest number. */
+    private void readConfirmed(long from, int count, Consumer<Map<Long, LogEntry>> then) {
+        Map<Long, LogEntry> best = new java.util.HashMap<>();
+        int[] answers = {0};
+        for (int j = 1; j < confirmed.length; j++) {
+            if (confirmed[j]) {
+                env.memory(j, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+                    if (over || answers[0] >= quorum) {
+                        return;
+                    }
+                    Learner.merge(best, from, r);
+                    if (++answers[0] == quorum) {
+                        then.accept(best);
+                    }
+                });
+            }
         }
     }
 

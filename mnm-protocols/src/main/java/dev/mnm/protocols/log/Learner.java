@@ -73,7 +73,7 @@ final class Learner {
         polling = true;
         long from = log.applied();
         long committedBefore = knownCommit;
-        read(env, n, quorum, log.config(), from, fresh -> {
+        read(env, n, quorum, log.config(), from, log.excludesRestartedMemories(), fresh -> {
             polling = false;
             if (!log.following()) {
                 return;
@@ -105,10 +105,14 @@ final class Learner {
     }
 
     /**
-     * Reads slots [from, from + chunk) from m − f_M memories; per slot, the valid entry with the
-     * highest proposal number among the replies.
+     * Reads slots [from, from + chunk) from m − f_M memories that hold the log; per slot, the valid
+     * entry with the highest proposal number among the replies. On each memory the
+     * {@link ReplicatedLog#joinedRegister} is read first (per-memory order keeps it first): a
+     * memory that restarted empty and has not been caught up is left out, since its empty slots
+     * could hide a committed entry behind an older one elsewhere. A memory that was caught up when
+     * that first read executed still is when the slots are read.
      */
-    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from,
+    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, boolean excludeRestarted,
                      Consumer<Map<Long, LogEntry>> then) {
         int count = (int) Math.min(cfg.chunk(), cfg.slots() - from);
         if (count <= 0) {
@@ -116,11 +120,17 @@ final class Learner {
             return;
         }
         Map<Long, LogEntry> best = new HashMap<>();
-        Pfor.run(env, quorum, it -> env.memory(it.memory(),
-                new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+        Pfor.run(env, quorum, it -> {
+            boolean[] joined = new boolean[1];
+            env.memory(it.memory(), new MemoryOp.Read(ReplicatedLog.LOG_REGION,
+                    ReplicatedLog.joinedRegister(n, cfg.slots())), j -> joined[0] = ReplicatedLog.joined(j));
+            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+                if (joined[0] || !excludeRestarted) {
                     merge(best, from, r);
                     it.done();
-                }), () -> then.accept(Map.copyOf(best)));
+                }
+            });
+        }, () -> then.accept(Map.copyOf(best)));
     }
 
     /** Adds the valid entries of a read of slots from {@code from}, keeping per slot the highest proposal number. */

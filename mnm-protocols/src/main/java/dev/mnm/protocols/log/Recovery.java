@@ -47,6 +47,8 @@ final class Recovery {
     private final int m;
     private final int quorum;
     private final boolean[] confirmed;
+    /** Memories that restarted empty, where b's phase 1 passed: the term copies the log into them. */
+    private final boolean[] joining;
     private int confirmedCount;
     private boolean over;
     private LeaderTerm term;
@@ -66,6 +68,7 @@ final class Recovery {
         this.m = env.memories();
         this.quorum = m - log.config().fM();
         this.confirmed = new boolean[m + 1];
+        this.joining = new boolean[m + 1];
         this.last = log.applied() - 1;
     }
 
@@ -84,7 +87,14 @@ final class Recovery {
                     }
                     boolean wrote = w instanceof Reply.Ack;
                     env.memory(mem, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n),     // line 15
-                            r -> phase1Done(mem, wrote, r));
+                            r -> {
+                                if (over) {
+                                    return;
+                                }
+                                env.memory(mem, new MemoryOp.Read(ReplicatedLog.LOG_REGION,
+                                        ReplicatedLog.joinedRegister(n, log.config().slots())),
+                                        j -> phase1Done(mem, wrote, r, ReplicatedLog.joined(j)));
+                            });
                 });
             });
         }
@@ -95,8 +105,23 @@ final class Recovery {
         over = true;
     }
 
-    private void phase1Done(int i, boolean wrote, Reply r) {
+    /**
+     * Memory i finished phase 1 (lines 15–18). A memory that restarted empty ({@code holdsLog}
+     * false) is neither confirmed nor a reason to stop: its minProp registers are empty, so they
+     * say nothing, and its slots would hide committed entries; it counts only once the term has
+     * copied the log into it ({@link LeaderTerm#catchUp}).
+     */
+    private void phase1Done(int i, boolean wrote, Reply r, boolean holdsLog) {
         if (over) {
+            return;
+        }
+        if (!holdsLog && log.excludesRestartedMemories()) {
+            if (wrote) { // b holds the permission there: once leader, copy the log into it
+                joining[i] = true;
+                if (term != null) {
+                    term.catchUp(i);
+                }
+            }
             return;
         }
         boolean ok = wrote && r instanceof Reply.Values;                                    // line 17
@@ -179,6 +204,11 @@ final class Recovery {
         chunkFrom = -1;
         term = log.becomeLeader(this, confirmed);
         term.start(log.applied(), log.adoptsRecoveredEntries() ? adopted : Map.of(), last);
+        for (int i = 1; i <= m; i++) {
+            if (joining[i]) {
+                term.catchUp(i);
+            }
+        }
         log.flushQueued();
     }
 }

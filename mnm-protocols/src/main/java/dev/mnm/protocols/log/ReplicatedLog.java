@@ -7,6 +7,7 @@ import dev.mnm.core.Message;
 import dev.mnm.core.Permission;
 import dev.mnm.core.Protocol;
 import dev.mnm.core.Region;
+import dev.mnm.core.Reply;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,12 +119,46 @@ public class ReplicatedLog implements Protocol {
 
     /** Every memory's layout for n processes and a log of {@code slots} entries. */
     public static MemoryLayout layout(int n, int slots) {
-        int log = n + slots;
+        int log = n + slots + 1;
         return new MemoryLayout(log + n, List.of(
                 new Region(0, log, Permission.exclusiveWriter(1, n)),
                 new Region(log, log + n, Permission.allReadWrite(n))),
                 (p, region, current, requested) -> region == LOG_REGION
                         && requested.equals(Permission.exclusiveWriter(p, n)));
+    }
+
+    /**
+     * The register saying whether this memory holds the log: empty on a memory that has been there
+     * since the cluster began, {@link #RESTARTED} on one that restarted empty (it boots so), the
+     * number of the leader that copied the log into it afterwards. In the log region, so only the
+     * permission holder writes it.
+     */
+    public static int joinedRegister(int n, int slots) {
+        return n + slots;
+    }
+
+    /** What {@link #joinedRegister} holds on a memory that restarted and has not been caught up. */
+    public static final Bytes RESTARTED = Bytes.utf8("restarted");
+
+    /**
+     * Prepares a memory that restarted empty: {@link #joinedRegister} says {@link #RESTARTED}, and
+     * nobody may write the log region until a process takes the permission — so not even p1, whose
+     * permission the layout grants at the cluster's start, can count an acknowledgement from it
+     * before a leader has copied the log into it.
+     */
+    public static void bootRestarted(dev.mnm.core.MemoryHost memory, int n, int slots) {
+        memory.boot(joinedRegister(n, slots), RESTARTED);
+        memory.bootPermission(LOG_REGION, Permission.readOnly(n));
+    }
+
+    /** Where the heartbeat counters begin. */
+    static int heartbeatBase(int n, int slots) {
+        return n + slots + 1;
+    }
+
+    /** Whether a read of {@link #joinedRegister} says the memory holds the log. */
+    static boolean joined(Reply r) {
+        return r instanceof Reply.Value(Bytes v) && !v.equals(RESTARTED);
     }
 
     @Override
@@ -338,6 +373,15 @@ public class ReplicatedLog implements Protocol {
      * entries with one number and different commands stood in one slot.
      */
     boolean waitsForFirstRead() {
+        return true;
+    }
+
+    /**
+     * Whether a memory that restarted empty is left out of every quorum until a leader has copied
+     * the log into it. A test overrides this to put back the bug of issue 8 item 2: an empty memory
+     * counted as the old one, so a quorum can miss an acknowledged command.
+     */
+    boolean excludesRestartedMemories() {
         return true;
     }
 

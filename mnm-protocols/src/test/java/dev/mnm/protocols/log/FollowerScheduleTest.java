@@ -50,8 +50,9 @@ class FollowerScheduleTest {
         logs[2].onOmega(2);
         w.drain(2, 1, 2, 1, 2);
         assertThat(logs[2].leading()).as(w.steps()).isTrue();
-        // follower p3 reads the log; the read reaches M1 now, M3 later
+        // follower p3 reads the log (its joined mark, then the slots); the read reaches M1 now, M3 later
         logs[3].learner().poll();
+        w.exec(3, 1);
         w.exec(3, 1);
         // p2 commits V in slot 0 on M1 and M2, and starts X in slot 1
         logs[2].submit(Bytes.utf8("V"), o -> { });
@@ -61,7 +62,10 @@ class FollowerScheduleTest {
         w.drain(2, 3);
         // p3's read reaches M3: commit point 1, and p1's W in slot 0
         w.exec(3, 3);
+        w.exec(3, 3);
         w.reply(3, 1);
+        w.reply(3, 1);
+        w.reply(3, 3);
         w.reply(3, 3);
         // later reads, taken after p3 knew the commit point
         for (int k = 0; k < 3; k++) {

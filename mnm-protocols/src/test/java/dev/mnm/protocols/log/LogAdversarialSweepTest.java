@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The replicated log under the adversarial scheduler: every channel's lag drawn from a very heavy
  * tail, so heartbeats stall and two or three processes suspect each other and recover at once;
- * one memory crash, a process crash, and process restarts (a restarted process is a new instance
- * that remembers nothing). Checked in every run: every pair of applied sequences (each incarnation
+ * a memory crash, often followed by its restart as an empty memory and then a second memory's
+ * crash, a process crash, and process restarts (a restarted process is a new instance that
+ * remembers nothing). Checked in every run: every pair of applied sequences (each incarnation
  * counted apart) agree where both reach — the log never forks — and every acknowledged command
  * stands at the position where its leader applied it in every sequence that reaches that far.
  * {@code -Dlog.seeds=N} changes the number of seeds, {@code -Dlog.seed=S} runs seed S alone; a
@@ -78,7 +79,7 @@ class LogAdversarialSweepTest {
         CrashRestartFaults.schedule(world, rnd, p -> {
             install[p].run();
             return current[p];
-        });
+        }, memory -> ReplicatedLog.bootRestarted(memory, N, CFG.slots()));
         while (world.step(3_000 * Env.DELAY)) {
             // run
         }
@@ -140,6 +141,16 @@ class LogAdversarialSweepTest {
             @Override
             boolean countsUnconfirmedMemories() {
                 return true;
+            }
+        });
+    }
+
+    @Test
+    void catchesAnEmptyRestartedMemoryCountedAsTheOldOne() {
+        assertCaught("restarted memory counted", (env, sm) -> new ReplicatedLog(env, CFG, sm) {
+            @Override
+            boolean excludesRestartedMemories() {
+                return false;
             }
         });
     }
