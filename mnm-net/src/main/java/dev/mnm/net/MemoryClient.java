@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <h2>What the process sees (the model's semantics)</h2>
  * <ul>
  *   <li>An operation issued while disconnected waits (at most {@link #MAX_QUEUED} of them) and is
- *   sent, in issue order, once the connection is back: the memory was merely slow.</li>
+ *   sent, in issue order, once the connection is back: the memory was merely slow. If the memory
+ *   node restarted meanwhile, they are dropped instead: they were meant for the old memory.</li>
  *   <li>An operation in flight when the connection is lost may or may not have executed, and is
  *   never answered — what a memory that crashed just then does to that one operation. The
  *   protocols are safe with any operation unanswered; a later one goes through once connected.
@@ -216,6 +217,7 @@ public final class MemoryClient implements AutoCloseable {
             log.warn("process {}: memory node at {} restarted (incarnation {} → {}): a new, empty memory, which the log "
                     + "leaves out of every quorum until its leader has copied the log into it", process, address,
                     Long.toHexString(incarnation), Long.toHexString(nodeIncarnation));
+            queued.clear(); // issued to the old memory: lost with it, never answered (as in the simulator)
         }
         incarnation = nodeIncarnation;
         ready = true;

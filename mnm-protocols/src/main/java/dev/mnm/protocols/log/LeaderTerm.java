@@ -136,10 +136,17 @@ final class LeaderTerm {
     private void readConfirmed(long from, int count, Consumer<Map<Long, LogEntry>> then) {
         Map<Long, LogEntry> best = new java.util.HashMap<>();
         int[] answers = {0};
+        int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
         for (int j = 1; j < confirmed.length; j++) {
             if (confirmed[j]) {
+                boolean[] holdsLog = new boolean[1];
+                env.memory(j, new MemoryOp.Read(ReplicatedLog.LOG_REGION, mark), x -> holdsLog[0] = ReplicatedLog.joined(x));
                 env.memory(j, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
                     if (over || answers[0] >= quorum) {
+                        return;
+                    }
+                    if (!holdsLog[0]) { // a confirmed memory restarted empty: step down; the next phase 1 catches it up
+                        log.deposed(this);
                         return;
                     }
                     Learner.merge(best, from, r);

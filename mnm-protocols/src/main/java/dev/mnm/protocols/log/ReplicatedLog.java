@@ -25,16 +25,22 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Each memory holds, in region 0 (exclusive writer, initially p1; anyone may take it):
- * {@code minProp[q]} for every process q (registers 0..n−1) and the log slots (registers n..n+S−1),
- * each a {@link LogEntry} (proposal number, commit point, batch of commands); in region 1 (everyone
- * reads and writes) a heartbeat counter per process.
+ * {@code minProp[q]} for every process q (registers 0..n−1), the log slots (registers n..n+S−1),
+ * each a {@link LogEntry} (proposal number, commit point, batch of commands), and the
+ * {@link #joinedRegister} (register n+S); in region 1 (everyone reads and writes) a heartbeat
+ * counter per process.
  *
  * <p>Safety (no two processes apply different commands at a slot; an acknowledged command is
  * applied by every later leader at its slot): a slot is chosen only by m − f_M acknowledgements from
  * memories confirmed by the writer's phase 1 ({@link LeaderTerm}); a leader adopts what its phase 1
  * read on confirmed memories ({@link Recovery}); a follower takes values only from a read issued
  * after it knew them committed ({@link Learner}); nobody writes a slot without phase 1, not even p1
- * at start.
+ * at start. A memory that restarted empty boots marked {@link #RESTARTED} with its log region
+ * write-locked; phase 1 and followers leave it out of their quorums (its empty slots could hide a
+ * committed entry behind an older one), and a leader whose phase 1 passed there copies every
+ * committed slot into it and then marks it ({@link LeaderTerm#catchUp}), after which it counts
+ * again. So with at most f_M memories crashed or not yet caught up, every quorum still meets every
+ * commit quorum on a memory that holds the log.
  *
  * <p>Where the seeds are silent: no log recycling (a full log refuses commands); reads go through
  * the log; a command submitted while this process recovers, or while Ω names it and it has not
