@@ -32,9 +32,13 @@ public final class LocalCluster implements AutoCloseable {
     private final int slots;
     private final Map<Integer, PublicKey> publicKeys = new HashMap<>();
     private final Map<Integer, InetSocketAddress> memoryAddresses = new HashMap<>();
+    private final Map<Integer, InetSocketAddress> respAddresses = new HashMap<>();
+    private final KeyPair[] keys;
+    private final ReplicatedLog.Config cfg;
 
     private LocalCluster(int n, int m, int respBase, ReplicatedLog.Config cfg) throws InterruptedException {
-        KeyPair[] keys = new KeyPair[n + 1];
+        this.cfg = cfg;
+        keys = new KeyPair[n + 1];
         for (int p = 1; p <= n; p++) {
             keys[p] = Keys.generate();
             publicKeys.put(p, keys[p].getPublic());
@@ -48,14 +52,13 @@ public final class LocalCluster implements AutoCloseable {
                 memoryNodes[i] = MemoryNode.start(i, layout, publicKeys, new InetSocketAddress("127.0.0.1", 0));
                 memoryAddresses.put(i, memoryNodes[i].address());
             }
-            Map<Integer, InetSocketAddress> resp = new HashMap<>();
             for (int p = 1; p <= n; p++) {
                 processNodes[p] = KvNode.start(p, n, memoryAddresses, keys[p].getPrivate(),
                         new InetSocketAddress("127.0.0.1", respBase == 0 ? 0 : respBase + p - 1), cfg);
-                resp.put(p, processNodes[p].respAddress());
+                respAddresses.put(p, processNodes[p].respAddress());
             }
             for (int p = 1; p <= n; p++) {
-                processNodes[p].peers(resp);
+                processNodes[p].peers(respAddresses);
             }
         } catch (InterruptedException | RuntimeException e) {
             close();
@@ -69,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     public InetSocketAddress respAddress(int p) {
-        return processNodes[p].respAddress();
+        return respAddresses.get(p);
     }
 
     public KvNode process(int p) {
@@ -87,6 +90,13 @@ public final class LocalCluster implements AutoCloseable {
     /** Kills process node p (it stops at once). */
     public void killProcess(int p) {
         processNodes[p].close();
+    }
+
+    /** Starts process node p again on its old RESP port: a new incarnation that remembers nothing. */
+    public void restartProcess(int p) throws InterruptedException {
+        processNodes[p] = KvNode.start(p, processNodes.length - 1, memoryAddresses, keys[p].getPrivate(),
+                respAddresses.get(p), cfg);
+        processNodes[p].peers(respAddresses);
     }
 
     /** Kills memory node i: its connections drop and it answers nothing more. */

@@ -36,6 +36,8 @@ final class LeaderTerm {
     private final boolean[] confirmed;
     /** Memories being caught up ({@link #catchUp}). */
     private final boolean[] copying;
+    /** Memories being caught up that get every slot written, but whose acknowledgements do not count yet. */
+    private final boolean[] feeding;
     private final boolean countsUnconfirmed;
     private long commit;
     private long next;
@@ -67,6 +69,7 @@ final class LeaderTerm {
         this.quorum = env.memories() - log.config().fM();
         this.confirmed = confirmed.clone();
         this.copying = new boolean[confirmed.length];
+        this.feeding = new boolean[confirmed.length];
         this.countsUnconfirmed = countsUnconfirmed;
     }
 
@@ -93,7 +96,7 @@ final class LeaderTerm {
      * has reached the commit point; any nak ends the term.
      */
     void catchUp(int i) {
-        if (over || confirmed[i] || copying[i]) {
+        if (over || confirmed[i] || copying[i] || feeding[i]) {
             return;
         }
         copying[i] = true;
@@ -105,11 +108,35 @@ final class LeaderTerm {
             return;
         }
         if (from >= commit) {
+            // Everything committed is on its way; now the slots in flight (phase 1 adopted ones
+            // among them, which an earlier leader may have committed), and every later slot, are
+            // written to i too — all before the mark, which per-memory order executes last. Its
+            // acknowledgements count only once the mark is there.
+            if (!log.catchUpMarksLast()) { // the bug put back: mark, then confirm (slots in flight after the mark)
+                int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
+                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), this::naked);
+                copying[i] = false;
+                confirmLate(i);
+                return;
+            }
+            feeding[i] = true;
+            for (long s : inFlight.keySet()) {
+                write(i, s);
+            }
             int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
-            env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), this::naked);
-            env.note("memory " + i + " restarted empty; the log is copied into it up to slot " + from + ", it counts again");
-            copying[i] = false;
-            confirmLate(i);
+            env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), r -> {
+                if (over) {
+                    return;
+                }
+                if (!(r instanceof Reply.Ack)) {
+                    log.deposed(this);
+                    return;
+                }
+                env.note("memory " + i + " restarted empty; the log is copied into it, it counts again");
+                copying[i] = false;
+                feeding[i] = false;
+                confirmed[i] = true;
+            });
             return;
         }
         int count = (int) Math.min(log.config().chunk(), commit - from);
@@ -203,7 +230,7 @@ final class LeaderTerm {
         inFlight.put(s, new Slot(batch, dones, env.memories()));
         unacked++;
         for (int i = 1; i <= env.memories(); i++) {
-            if (confirmed[i] || countsUnconfirmed) {
+            if (confirmed[i] || feeding[i] || countsUnconfirmed) {
                 write(i, s);
             }
         }
@@ -220,7 +247,7 @@ final class LeaderTerm {
                 log.deposed(this);
                 return;
             }
-            if (slot.acked[i]) {
+            if (slot.acked[i] || !confirmed[i] && !countsUnconfirmed) { // a memory being caught up: not yet
                 return;
             }
             slot.acked[i] = true;

@@ -33,11 +33,14 @@ public final class ManualWorld {
     private final Map<Integer, Bytes> decisions = new LinkedHashMap<>();
     private final List<String> disagreements = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    /** Per memory, how many times it restarted: operations and replies of an older incarnation are lost. */
+    private final int[] memoryIncarnation;
 
     public ManualWorld(int n, int m, MemoryLayout layout) {
         this.n = n;
         this.m = m;
         this.memories = new MemoryHost[m + 1];
+        this.memoryIncarnation = new int[m + 1];
         for (int i = 1; i <= m; i++) {
             memories[i] = new MemoryHost(i, layout);
         }
@@ -108,11 +111,41 @@ public final class ManualWorld {
         node.inbox.clear();
     }
 
+    /** Crashes memory i: it executes nothing more and never answers (like {@code World.crashMemory}). */
+    public void crashMemory(int i) {
+        log.add("M" + i + " crashes");
+        memories[i].crash();
+    }
+
+    /**
+     * Restarts crashed memory i as a new, empty memory of the same layout, prepared by
+     * {@code boot} before any operation (like {@code World.restartMemory}): every operation issued
+     * to the old incarnation and not yet executed, and every reply from it not yet delivered, is
+     * lost; operations issued from now on reach the new memory.
+     */
+    public void restartMemory(int i, Consumer<MemoryHost> boot) {
+        if (!memories[i].crashed()) {
+            throw new IllegalStateException("memory " + i + " is running");
+        }
+        log.add("M" + i + " restarts empty");
+        memories[i] = new MemoryHost(i, memories[i].layout());
+        boot.accept(memories[i]);
+        memoryIncarnation[i]++;
+        for (int p = 1; p <= n; p++) {
+            nodes[p].issued[i].clear();
+            nodes[p].replies[i].clear();
+        }
+    }
+
     /** Executes p's oldest pending operation on memory i there; false if none is pending. */
     public boolean exec(int p, int i) {
         Pending op = nodes[p].issued[i].poll();
         if (op == null) {
             return false;
+        }
+        if (op.memoryIncarnation != memoryIncarnation[i]) {
+            log.add("p" + p + ": " + op.op.getClass().getSimpleName() + " on M" + i + " is lost with the old incarnation");
+            return true;
         }
         Reply r = memories[i].execute(p, op.op).orElse(null);
         log.add("p" + p + ": " + op.op.getClass().getSimpleName() + " on M" + i + " executes: " + r);
@@ -208,7 +241,7 @@ public final class ManualWorld {
         }
     }
 
-    private record Pending(MemoryOp op, Consumer<Reply> onReply, int incarnation) {}
+    private record Pending(MemoryOp op, Consumer<Reply> onReply, int incarnation, int memoryIncarnation) {}
 
     private static final class PendingTimer {
         final Runnable action;
@@ -271,7 +304,7 @@ public final class ManualWorld {
         @Override
         public void memory(int memory, MemoryOp op, Consumer<Reply> onReply) {
             if (!crashed) {
-                issued[memory].add(new Pending(op, onReply, incarnation));
+                issued[memory].add(new Pending(op, onReply, incarnation, memoryIncarnation[memory]));
             }
         }
 
