@@ -314,7 +314,6 @@ public final class KvNode implements AutoCloseable {
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         /** Some attempt may have reached the log without this node learning its outcome. */
         boolean uncertain;
-        String lastProblem = "no leader yet";
 
         Command(long session, long seq, List<byte[]> args, boolean forwarded) {
             this.session = session;
@@ -339,7 +338,6 @@ public final class KvNode implements AutoCloseable {
             if (System.nanoTime() - c.start >= UNREACHABLE_MILLIS * 1_000_000) {
                 c.reply.complete(Resp.error("CLUSTERDOWN " + down + "; not applied, retry"));
             } else {
-                c.lastProblem = down;
                 schedule(c);
             }
             return;
@@ -374,7 +372,6 @@ public final class KvNode implements AutoCloseable {
     }
 
     private void retry(Command c, String problem) {
-        c.lastProblem = problem;
         if (c.forwarded) { // the sender retries under the same id
             c.reply.complete(Resp.error(RETRY + (c.uncertain ? " unknown " : " notleader ") + problem));
             return;

@@ -1,13 +1,11 @@
 package dev.mnm.services;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RESP, the Redis protocol: encoding replies and commands, and reading a reply from a stream. */
+/** RESP, the Redis protocol: encoding replies and commands, and its limits. */
 final class Resp {
     static final int MAX_ARGS = 1024;
     /** The largest argument: 64 MiB. */
@@ -55,56 +53,5 @@ final class Resp {
             items.add(bulk(a));
         }
         return array(items);
-    }
-
-    /** Reads one whole reply and returns its bytes as they were on the wire. */
-    static byte[] readReply(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        copyReply(in, out, 0);
-        return out.toByteArray();
-    }
-
-    private static void copyReply(InputStream in, ByteArrayOutputStream out, int depth) throws IOException {
-        if (depth > 8) {
-            throw new IOException("reply nested too deeply");
-        }
-        String line = readLine(in);
-        out.writeBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-        char type = line.isEmpty() ? '?' : line.charAt(0);
-        switch (type) {
-            case '+', '-', ':' -> { }
-            case '$' -> {
-                int len = Integer.parseInt(line.substring(1));
-                if (len >= 0) {
-                    out.writeBytes(in.readNBytes(len + 2));
-                }
-            }
-            case '*' -> {
-                int n = Integer.parseInt(line.substring(1));
-                for (int k = 0; k < n; k++) {
-                    copyReply(in, out, depth + 1);
-                }
-            }
-            default -> throw new IOException("not a RESP reply: " + line);
-        }
-    }
-
-    static String readLine(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0) {
-            if (c == '\r') {
-                int lf = in.read();
-                if (lf != '\n') {
-                    throw new IOException("bad line ending");
-                }
-                return sb.toString();
-            }
-            sb.append((char) c);
-            if (sb.length() > MAX_LINE) {
-                throw new IOException("line too long");
-            }
-        }
-        throw new IOException("connection closed");
     }
 }

@@ -1,6 +1,7 @@
 package dev.mnm.services;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,7 +33,7 @@ final class RespClient implements AutoCloseable {
         }
         out.write(Resp.command(a));
         out.flush();
-        String raw = new String(Resp.readReply(in), StandardCharsets.UTF_8);
+        String raw = new String(readReply(in), StandardCharsets.UTF_8);
         return switch (raw.charAt(0)) {
             case '$' -> raw.startsWith("$-1") ? null : raw.substring(raw.indexOf("\r\n") + 2, raw.length() - 2);
             case ':', '+' -> raw.substring(1, raw.length() - 2);
@@ -46,15 +47,66 @@ final class RespClient implements AutoCloseable {
     }
 
     byte[] rawReplyBytes() throws IOException {
-        return Resp.readReply(in);
+        return readReply(in);
     }
 
     String rawReply() throws IOException {
-        return new String(Resp.readReply(in), StandardCharsets.UTF_8);
+        return new String(readReply(in), StandardCharsets.UTF_8);
     }
 
     @Override
     public void close() throws IOException {
         socket.close();
+    }
+
+    /** Reads one whole reply and returns its bytes as they were on the wire. */
+    static byte[] readReply(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        copyReply(in, out, 0);
+        return out.toByteArray();
+    }
+
+    private static void copyReply(InputStream in, ByteArrayOutputStream out, int depth) throws IOException {
+        if (depth > 8) {
+            throw new IOException("reply nested too deeply");
+        }
+        String line = readLine(in);
+        out.writeBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        char type = line.isEmpty() ? '?' : line.charAt(0);
+        switch (type) {
+            case '+', '-', ':' -> { }
+            case '$' -> {
+                int len = Integer.parseInt(line.substring(1));
+                if (len >= 0) {
+                    out.writeBytes(in.readNBytes(len + 2));
+                }
+            }
+            case '*' -> {
+                int n = Integer.parseInt(line.substring(1));
+                for (int k = 0; k < n; k++) {
+                    copyReply(in, out, depth + 1);
+                }
+            }
+            default -> throw new IOException("not a RESP reply: " + line);
+        }
+    }
+
+    static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0) {
+            if (c == '\r') {
+                int lf = in.read();
+                if (lf != '\n') {
+                    throw new IOException("bad line ending");
+                }
+                return sb.toString();
+            }
+            sb.append((char) c);
+            if (sb.length() > Resp.MAX_LINE) {
+                throw new IOException("line too long");
+            }
+        }
+        throw new IOException("connection closed");
     }
 }

@@ -207,7 +207,8 @@ final class LeaderTerm {
             if (next >= log.config().slots()) {
                 while (!batchDone.isEmpty()) {
                     batchCommands.poll();
-                    batchDone.poll().accept(new ReplicatedLog.Outcome.NotLeader(0)); // the log is full; nothing written
+                    batchDone.poll().accept(new ReplicatedLog.Outcome.Refused("the log is full: all " + log.config().slots()
+                            + " slots are used, and the log has no compaction yet")); // nothing written
                 }
                 return;
             }
