@@ -107,6 +107,7 @@ class NodeProcessesTest {
             Thread.sleep(2_000); // reconnected; the leader's next writes find M1 marked and a new phase 1 copies the log in
             assertThat(untilOk(base + 1, 30, "SET", "c", "3")).isEqualTo("+OK");
             assertThat(mems[1].output()).contains("restarted: empty");
+            Thread.sleep(3_000); // the copy into M1 started with that write; M2 must live until it is done (f_M = 1)
             mems[2].kill();
             for (int k = 0; k < 20; k++) {
                 assertThat(untilOk(base + 2, 30, "GET", "a" + k)).as("a" + k).isEqualTo("1");

@@ -112,6 +112,7 @@ class KvReconnectTest {
             }
             Thread.sleep(1_000); // the leader's writes reach M1' (refused: it is marked), a new phase 1 copies the log in
             assertThat(untilOk(client, "SET", "c", "3")).isEqualTo("OK");
+            Thread.sleep(2_000); // the copy into M1' runs now; M2 must live until it is done (f_M = 1)
             c.killMemory(2); // now only M1' and M3 hold the log
             for (int k = 0; k < 50; k++) {
                 assertThat(untilOk(client, "GET", "a" + k)).as("a" + k).isEqualTo("1");
