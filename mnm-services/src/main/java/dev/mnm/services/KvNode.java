@@ -389,8 +389,15 @@ public final class KvNode implements AutoCloseable {
         try {
             thread.schedule(() -> dispatch(c), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopped) {
-            c.reply.complete(Resp.error("ERR node is shutting down"));
+            c.reply.complete(stopping(c));
         }
+    }
+
+    /** The reply to a command this node stops serving: UNKNOWN if an earlier attempt may have reached the log. */
+    private static byte[] stopping(Command c) {
+        return c.uncertain
+                ? Resp.error("UNKNOWN node is shutting down; the command may or may not have taken effect")
+                : Resp.error("ERR node is shutting down; not applied");
     }
 
     private void forward(int leader, Command c) {
@@ -414,8 +421,11 @@ public final class KvNode implements AutoCloseable {
                         c.reply.complete(r);
                     }
                 });
-            } catch (java.util.concurrent.RejectedExecutionException stopped) {
-                c.reply.complete(Resp.error("ERR node is shutting down"));
+            } catch (java.util.concurrent.RejectedExecutionException stopped) { // the leader may have applied it
+                boolean settled = e == null && !new String(r, 0, Math.min(r.length, 16), StandardCharsets.US_ASCII)
+                        .startsWith("-" + RETRY);
+                c.uncertain = true;
+                c.reply.complete(settled ? r : stopping(c));
             }
         });
     }

@@ -85,6 +85,16 @@ class KvSoakTest {
         System.out.printf("soak %d s: faults %s; %d acknowledged SETs, %d operations (%d info): %s%n", SECONDS, faults,
                 ackedWrites.get(), history.ops().size(), history.ops().stream().filter(dev.mnm.check.Op::info).count(),
                 result.verdict());
+        if (result.verdict() != Checker.Verdict.LINEARIZABLE) {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "soak-history.jsonl");
+            try (var w = java.nio.file.Files.newBufferedWriter(file)) {
+                history.write(w);
+            }
+            Checker.Partition bad = result.counterexample();
+            System.out.println("history written to " + file.toAbsolutePath() + "; key " + bad.key() + ", unplaced "
+                    + bad.unplaced() + "\nlongest linearizable prefix ends with " + bad.longest().subList(
+                    Math.max(0, bad.longest().size() - 5), bad.longest().size()));
+        }
         assertThat(ackedWrites.get()).as("acknowledged SETs").isGreaterThan(200);
         assertThat(faults).hasSizeGreaterThanOrEqualTo(6);
         assertThat(result.verdict()).isEqualTo(Checker.Verdict.LINEARIZABLE);
