@@ -53,10 +53,11 @@ final class ClusterCommand implements Callable<Integer> {
         LocalCluster cluster;
         try {
             cluster = LocalCluster.start(processes, memories, port);
-        } catch (RuntimeException e) {
-            spec.commandLine().getErr().println("mnm: cannot start the cluster: " + e.getMessage()
-                    + (e.getMessage() != null && e.getMessage().contains("in use") ? " (try --port 0)" : ""));
-            return 1;
+        } catch (Exception e) {
+            String why = Main.environmentProblem(e);
+            spec.commandLine().getErr().println("mnm: cannot start the cluster: " + (why != null ? why : e.toString())
+                    + (port != 0 ? " (RESP ports " + port + "-" + (port + processes - 1) + "; --port 0 picks free ones)" : ""));
+            return why != null ? 2 : 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -24,6 +24,36 @@ public final class Main {
                     + "--help' for usage.");
             return 2;
         });
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            String why = environmentProblem(e);
+            if (why == null) {
+                throw e; // a bug: the stack trace is what a report needs
+            }
+            cmd.getErr().println("mnm: " + why);
+            return 2;
+        });
         return cl;
+    }
+
+    /** One line for a failure caused by the machine or the arguments (a busy port, a bad path), or null. */
+    static String environmentProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return "cannot listen: " + t.getMessage() + " (is another node or program using the port?)";
+            }
+            if (t instanceof java.nio.file.NoSuchFileException f) {
+                return "no such file or directory: " + f.getFile();
+            }
+            if (t instanceof java.nio.file.FileAlreadyExistsException f) {
+                return "already exists and is not a directory: " + f.getFile();
+            }
+            if (t instanceof java.nio.file.AccessDeniedException f) {
+                return "permission denied: " + f.getFile();
+            }
+            if (t instanceof java.nio.file.FileSystemException f) {
+                return f.getFile() + ": " + f.getReason();
+            }
+        }
+        return null;
     }
 }

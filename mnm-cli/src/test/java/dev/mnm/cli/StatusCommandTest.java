@@ -33,4 +33,20 @@ class StatusCommandTest {
         }
         assertThat(mnm("status", "--processes", "0").exit()).isEqualTo(2);
     }
+
+    @Test
+    void aBusyPortOrABadDirectoryIsOneLineAndExitTwo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            SimulateCommandTest.Run r = mnm("cluster", "--port", Integer.toString(busy.getLocalPort()), "--for", "1");
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err().strip()).startsWith("mnm: cannot start the cluster: cannot listen").doesNotContain("\n\tat ");
+            assertThat(r.err().lines().count()).isEqualTo(1);
+        }
+        java.nio.file.Path file = dir.resolve("a-file");
+        java.nio.file.Files.writeString(file, "x");
+        SimulateCommandTest.Run r = mnm("init-config", "--dir", file.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+    }
 }

@@ -56,6 +56,11 @@ final class Forwarder implements AutoCloseable {
      * in which case the peer may or may not have run it.
      */
     CompletableFuture<byte[]> send(byte[] command) {
+        return send(command, timeoutMillis);
+    }
+
+    /** {@link #send(byte[])} with its own timeout (a large command takes longer). */
+    CompletableFuture<byte[]> send(byte[] command, long timeoutMillis) {
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         ChannelFuture c = connection();
         // listeners of one future run in the order they were added, on the channel's event loop

@@ -78,15 +78,26 @@ public final class KvNode implements AutoCloseable {
             this.replica = new ReplicatedLog(new NetEnv(id, n, memories, thread), cfg, state);
             thread.execute(replica::start);
         }
-        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        channels.add(ch);
-                        ch.pipeline().addLast(new RespDecoder(), new Handler());
-                    }
-                }).bind(listen).sync().channel();
+        try {
+            this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            channels.add(ch);
+                            ch.pipeline().addLast(new RespDecoder(), new Handler());
+                        }
+                    }).bind(listen).sync().channel();
+        } catch (Exception e) { // a busy port (thrown unchecked by Netty): stop what was started
+            thread.shutdownNow();
+            for (MemoryClient c : memories) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
     }
 
     public static KvNode start(int id, int n, Map<Integer, InetSocketAddress> memories, PrivateKey key,
@@ -283,7 +294,7 @@ public final class KvNode implements AutoCloseable {
             }
         }
         return up >= quorum ? null : "process " + id + " reaches " + up + " of " + m + " memories, needs " + quorum
-                + " (" + printable(why.toString()) + ")";
+                + " (" + printable(why.toString(), 1_000) + ")";
     }
 
     /** How long a command waits for this process to reach m − f_M memories before it is refused. */
@@ -291,7 +302,7 @@ public final class KvNode implements AutoCloseable {
 
     /** How long a logged command may take, retries included, before it is answered UNKNOWN or NOTLEADER. */
     static final long DEADLINE_MILLIS = 10_000;
-    /** How long a follower waits for the leader's reply to a forwarded command before it retries. */
+    /** How long a follower waits for the leader's reply to a forwarded command before it retries; 1 ms more per KB. */
     static final long FORWARD_TIMEOUT_MILLIS = 1_000;
     /** Pause before a command is tried again. */
     static final long RETRY_MILLIS = 20;
@@ -310,7 +321,8 @@ public final class KvNode implements AutoCloseable {
         /** Forwarded to this node by a peer: settle here or answer {@link #RETRY}, never forward again. */
         final boolean forwarded;
         final long start = System.nanoTime();
-        final long deadline = start + DEADLINE_MILLIS * 1_000_000;
+        /** {@link #DEADLINE_MILLIS}, and 1 ms more per KB of arguments: a large command takes longer. */
+        final long deadline;
         final CompletableFuture<byte[]> reply = new CompletableFuture<>();
         /** Some attempt may have reached the log without this node learning its outcome. */
         boolean uncertain;
@@ -320,6 +332,11 @@ public final class KvNode implements AutoCloseable {
             this.seq = seq;
             this.args = args;
             this.entries = KvStateMachine.entries(session, seq, args);
+            long bytes = 0;
+            for (Bytes e : entries) {
+                bytes += e.length();
+            }
+            this.deadline = start + (DEADLINE_MILLIS + bytes / 1_000) * 1_000_000;
             this.forwarded = forwarded;
         }
     }
@@ -407,7 +424,8 @@ public final class KvNode implements AutoCloseable {
         wrapped.add(Long.toString(c.seq).getBytes(StandardCharsets.US_ASCII));
         wrapped.addAll(c.args);
         Forwarder fw = forwarders.computeIfAbsent(leader, l -> new Forwarder(peers.get(l), group, FORWARD_TIMEOUT_MILLIS));
-        fw.send(Resp.command(wrapped)).whenComplete((r, e) -> {
+        byte[] bytes = Resp.command(wrapped);
+        fw.send(bytes, FORWARD_TIMEOUT_MILLIS + bytes.length / 1_000).whenComplete((r, e) -> {
             try {
                 thread.execute(() -> {
                     String text = r == null ? "" : new String(r, 0, Math.min(r.length, 64), StandardCharsets.US_ASCII);
@@ -432,8 +450,13 @@ public final class KvNode implements AutoCloseable {
 
     /** {@code s} with anything unprintable replaced, and cut to 120 characters, for logs and error replies. */
     static String printable(String s) {
+        return printable(s, 120);
+    }
+
+    /** {@code s} with anything unprintable replaced, and cut to {@code max} characters. */
+    static String printable(String s, int max) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length() && sb.length() < 120; i++) {
+        for (int i = 0; i < s.length() && sb.length() < max; i++) {
             char ch = s.charAt(i);
             sb.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
         }

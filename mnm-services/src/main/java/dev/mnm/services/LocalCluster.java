@@ -60,7 +60,7 @@ public final class LocalCluster implements AutoCloseable {
             for (int p = 1; p <= n; p++) {
                 processNodes[p].peers(respAddresses);
             }
-        } catch (InterruptedException | RuntimeException e) {
+        } catch (Exception e) { // also a busy port, which Netty throws unchecked
             close();
             throw e;
         }

@@ -33,6 +33,8 @@ final class Learner {
     private boolean polling;
     /** The pause before the next read: {@code poll}, doubled after each read that found nothing new. */
     private long pause;
+    /** Slots per read ({@link #adaptSpan}). */
+    private int span;
     /** The next read, if one is scheduled. */
     private Env.Timer next;
     /** Only the mutant of {@link ReplicatedLog#learnsFromOneRead()} keeps entries across reads. */
@@ -43,6 +45,7 @@ final class Learner {
         this.log = log;
         this.n = env.processes();
         this.quorum = quorum;
+        this.span = log.config().chunk();
     }
 
     long knownCommit() {
@@ -52,6 +55,23 @@ final class Learner {
     /** A commit point learned elsewhere (for example what this process applied as leader). */
     void knowCommitted(long commit) {
         knownCommit = Math.max(knownCommit, commit);
+    }
+
+    /**
+     * Slots per read: {@code chunk}, halved while a read brings more than 2 MiB of entries (large
+     * commands: one read of 64 slots of 300 KB would keep a memory node busy long enough to delay
+     * everyone's heartbeats there), doubled back while reads bring less than 512 KiB. Liveness only.
+     */
+    private void adaptSpan(Map<Long, LogEntry> read) {
+        long bytes = 0;
+        for (LogEntry e : read.values()) {
+            bytes += e.command().length();
+        }
+        if (bytes > 2L << 20) {
+            span = Math.max(1, span / 2);
+        } else if (bytes < 512L << 10) {
+            span = Math.min(log.config().chunk(), span * 2);
+        }
     }
 
     /** Starts the read loop if it has stopped (no read in flight, none scheduled); for periodic nudges. */
@@ -73,7 +93,7 @@ final class Learner {
         polling = true;
         long from = log.applied();
         long committedBefore = knownCommit;
-        read(env, n, quorum, log.config(), from, log.excludesRestartedMemories(), fresh -> {
+        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), fresh -> {
             polling = false;
             if (!log.following()) {
                 return;
@@ -93,6 +113,7 @@ final class Learner {
                 log.apply(s, chunk.get(s).command());
                 s++;
             }
+            adaptSpan(fresh);
             boolean more = knownCommit > log.applied() && s > from;
             boolean idle = s == from && knownCommit == committedBefore;
             ReplicatedLog.Config cfg = log.config();
@@ -112,9 +133,9 @@ final class Learner {
      * could hide a committed entry behind an older one elsewhere. A memory that was caught up when
      * that first read executed still is when the slots are read.
      */
-    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, boolean excludeRestarted,
+    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, int span, boolean excludeRestarted,
                      Consumer<Map<Long, LogEntry>> then) {
-        int count = (int) Math.min(cfg.chunk(), cfg.slots() - from);
+        int count = (int) Math.min(span, cfg.slots() - from);
         if (count <= 0) {
             then.accept(Map.of());
             return;

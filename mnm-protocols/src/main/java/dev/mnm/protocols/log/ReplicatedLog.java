@@ -341,7 +341,7 @@ public class ReplicatedLog implements Protocol {
         if (t != term || role != Role.LEADER) {
             return;
         }
-        env.note("deposed: another process took the write permission");
+        env.note("deposed: a write was refused (another process took the write permission, or the memory restarted empty)");
         if (recovery != null) {
             recovery.abandon();
             recovery = null;
