@@ -150,7 +150,8 @@ public final class MemoryClient implements AutoCloseable {
     }
 
     private static void send(Channel ch, long id, MemoryOp op) {
-        ByteBuf b = ch.alloc().buffer().writeByte(Wire.REQUEST).writeLong(id);
+        int size = op instanceof MemoryOp.Write w ? 64 + w.value().length() : 64; // written once, not grown
+        ByteBuf b = ch.alloc().buffer(size).writeByte(Wire.REQUEST).writeLong(id);
         Wire.op(b, op);
         ch.writeAndFlush(b);
     }

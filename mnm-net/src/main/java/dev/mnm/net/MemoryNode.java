@@ -183,7 +183,7 @@ public final class MemoryNode implements AutoCloseable {
             if (reply.isEmpty()) {
                 return;
             }
-            ByteBuf out = Frames.frame(ctx, Wire.RESPONSE).writeLong(requestId);
+            ByteBuf out = ctx.alloc().buffer(9 + Wire.size(reply.get())).writeByte(Wire.RESPONSE).writeLong(requestId);
             Wire.reply(out, reply.get());
             ctx.writeAndFlush(out);
         }

@@ -109,6 +109,22 @@ final class Wire {
         }
     }
 
+    /** The bytes {@link #reply(ByteBuf, Reply)} writes, so a buffer can be sized once (large replies). */
+    static int size(Reply r) {
+        return switch (r) {
+            case Reply.Ack a -> 1;
+            case Reply.Nak n -> 1;
+            case Reply.Value v -> 5 + v.value().length();
+            case Reply.Values v -> {
+                int size = 5;
+                for (Bytes x : v.values()) {
+                    size += 4 + x.length();
+                }
+                yield size;
+            }
+        };
+    }
+
     static Reply reply(ByteBuf b) {
         byte kind = u8(b);
         return switch (kind) {

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
  * Issue 8 item 4 as an exact count: the network defaults ({@link LocalCluster#config}), run in the
  * simulator where one time unit is a microsecond as on the network and every hop takes 100 µs,
  * with no client at all. What an idle cluster costs is its memory operations (each a round trip
- * through two event loops and the process thread): at most 400 per second (300 today) for 3 processes and 3
+ * through two event loops and the process thread): at most 400 per second (330 today) for 3 processes and 3
  * memories once the start-up is over. The old defaults (2 ms heartbeat, 5 ms polls) issue about
- * 14,600 per second — the 75–85% of a core that was seen.
+ * 15,800 per second — the 75–85% of a core that was seen.
  */
 class IdleCostTest {
     static long memoryOpsPerIdleSecond(ReplicatedLog.Config cfg) {

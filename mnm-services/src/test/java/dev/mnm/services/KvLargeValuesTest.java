@@ -39,8 +39,8 @@ class KvLargeValuesTest {
     @Test
     void largeValuesAndCommandsReplicateAndSurviveAMemoryCrash() throws Exception {
         try (LocalCluster c = LocalCluster.start(3, 3, 0);
-             RespClient follower = new RespClient(c.respAddress(2));
-             RespClient other = new RespClient(c.respAddress(3))) {
+             RespClient follower = new RespClient(c.respAddress(2), 120_000);
+             RespClient other = new RespClient(c.respAddress(3), 120_000)) { // large commands are slow (README)
             // the seen failure: MSET of three 400 KB values hung the node that received it
             byte[] a = value(400_000, 1);
             byte[] b = value(400_000, 2);

@@ -18,8 +18,13 @@ final class RespClient implements AutoCloseable {
     private final OutputStream out;
 
     RespClient(InetSocketAddress a) throws IOException {
+        this(a, 15_000);
+    }
+
+    /** A client that waits up to {@code timeoutMillis} for each reply. */
+    RespClient(InetSocketAddress a, int timeoutMillis) throws IOException {
         socket = new Socket(a.getAddress(), a.getPort());
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout(timeoutMillis);
         socket.setTcpNoDelay(true);
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();
