@@ -81,7 +81,7 @@ final class StatusCommand implements Callable<Integer> {
                     info.get("proposal"), info.get("commit_index"), info.get("applied"), info.get("memories_reachable"),
                     memories);
             info.forEach((k, v) -> {
-                if (k.matches("memory_\\d+") && !v.equals("ok")) {
+                if (k.matches("memory_\\d+") && !v.equals("ok, holds the log")) {
                     out.printf("%-8s   %s: %s%n", "", k.replace('_', ' '), v);
                 }
             });

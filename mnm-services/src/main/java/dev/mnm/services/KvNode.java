@@ -263,7 +263,8 @@ public final class KvNode implements AutoCloseable {
                         String problem = memories[i].problem();
                         up += problem == null ? 1 : 0;
                         sb.append("memory_").append(i).append(':')
-                                .append(problem == null ? "ok" : printable(problem)).append("\r\n");
+                                .append(problem == null ? "ok, " + st.memories().get(i) : printable(problem))
+                                .append("\r\n");
                     }
                     sb.append("memories_reachable:").append(up).append("\r\n")
                             .append("memories_needed:").append(memories.length - 1 - fM).append("\r\n");

@@ -107,12 +107,21 @@ class KvReconnectTest {
             }
             c.killMemory(1);
             c.restartMemory(1); // empty: a quorum {M1', M3} must not miss what M1 and M2 acknowledged
+            Thread.sleep(500);
+            try (RespClient follower = new RespClient(c.respAddress(3))) {
+                assertThat(follower.call("INFO", "replication")).as("a follower's view of M1' before any write")
+                        .contains("memory_1:ok, restarted empty, not caught up yet");
+            }
             for (int k = 0; k < 50; k++) {
                 assertThat(untilOk(client, "SET", "b" + k, "2")).isEqualTo("OK");
             }
             Thread.sleep(1_000); // the leader's writes reach M1' (refused: it is marked), a new phase 1 copies the log in
             assertThat(untilOk(client, "SET", "c", "3")).isEqualTo("OK");
             Thread.sleep(2_000); // the copy into M1' runs now; M2 must live until it is done (f_M = 1)
+            try (RespClient leader = new RespClient(c.respAddress(c.process(1).leading() ? 1 : c.process(2).leading() ? 2 : 3))) {
+                assertThat(leader.call("INFO", "replication")).as("the leader's view of M1'")
+                        .contains("memory_1:ok, holds the log");
+            }
             c.killMemory(2); // now only M1' and M3 hold the log
             for (int k = 0; k < 50; k++) {
                 assertThat(untilOk(client, "GET", "a" + k)).as("a" + k).isEqualTo("1");

@@ -185,6 +185,12 @@ final class LeaderTerm {
         }
     }
 
+    /** What this term knows of memory i, for operators. */
+    String memoryState(int i) {
+        return confirmed[i] ? "holds the log" : copying[i] || feeding[i] ? "restarted empty, being caught up"
+                : "not confirmed by this leader's phase 1";
+    }
+
     /** Memory i was confirmed after the term began: it gets every slot in flight, in order. */
     void confirmLate(int i) {
         if (over || confirmed[i]) {

@@ -33,6 +33,10 @@ final class Learner {
     private boolean polling;
     /** The pause before the next read: {@code poll}, doubled after each read that found nothing new. */
     private long pause;
+    static final byte HOLDS_LOG = 1;
+    static final byte RESTARTED = 2;
+    /** Per memory, what its joined mark said at this follower's last read: 0 not read yet. */
+    final byte[] marks;
     /** Slots per read ({@link #adaptSpan}). */
     private int span;
     /** The next read, if one is scheduled. */
@@ -46,6 +50,7 @@ final class Learner {
         this.n = env.processes();
         this.quorum = quorum;
         this.span = log.config().chunk();
+        this.marks = new byte[env.memories() + 1];
     }
 
     long knownCommit() {
@@ -93,7 +98,7 @@ final class Learner {
         polling = true;
         long from = log.applied();
         long committedBefore = knownCommit;
-        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), fresh -> {
+        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), marks, fresh -> {
             polling = false;
             if (!log.following()) {
                 return;
@@ -134,7 +139,7 @@ final class Learner {
      * that first read executed still is when the slots are read.
      */
     static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, int span, boolean excludeRestarted,
-                     Consumer<Map<Long, LogEntry>> then) {
+                     byte[] marks, Consumer<Map<Long, LogEntry>> then) {
         int count = (int) Math.min(span, cfg.slots() - from);
         if (count <= 0) {
             then.accept(Map.of());
@@ -144,7 +149,10 @@ final class Learner {
         Pfor.run(env, quorum, it -> {
             boolean[] joined = new boolean[1];
             env.memory(it.memory(), new MemoryOp.Read(ReplicatedLog.LOG_REGION,
-                    ReplicatedLog.joinedRegister(n, cfg.slots())), j -> joined[0] = ReplicatedLog.joined(j));
+                    ReplicatedLog.joinedRegister(n, cfg.slots())), j -> {
+                        joined[0] = ReplicatedLog.joined(j);
+                        marks[it.memory()] = (byte) (joined[0] ? HOLDS_LOG : RESTARTED);
+                    });
             env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
                 if (joined[0] || !excludeRestarted) {
                     merge(best, from, r);

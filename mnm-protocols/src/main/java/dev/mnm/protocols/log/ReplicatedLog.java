@@ -217,14 +217,25 @@ public class ReplicatedLog implements Protocol {
      * @param highestProposal the highest proposal number this process has seen
      * @param commitIndex     entries known committed here (a follower may lag the leader)
      * @param applied         entries applied to the state machine here
+     * @param memories        per memory (index 0 unused), whether it holds the log as far as this
+     *                        process knows: a leader from its term, a follower from its last read
      */
-    public record Status(String role, int leader, long proposal, long highestProposal, long commitIndex, long applied) {}
+    public record Status(String role, int leader, long proposal, long highestProposal, long commitIndex, long applied,
+                         List<String> memories) {}
 
     public Status status() {
         long proposal = role == Role.LEADER ? term.propNr : role == Role.RECOVERING ? recovery.propNr : 0;
         long commit = role == Role.LEADER ? applied : Math.max(applied, learner.knownCommit());
+        List<String> memories = new ArrayList<>();
+        memories.add("");
+        for (int i = 1; i <= env.memories(); i++) {
+            byte mark = learner.marks[i];
+            memories.add(role == Role.LEADER ? term.memoryState(i)
+                    : mark == Learner.HOLDS_LOG ? "holds the log"
+                    : mark == Learner.RESTARTED ? "restarted empty, not caught up yet" : "not read yet");
+        }
         return new Status(role.name().toLowerCase(java.util.Locale.ROOT), detector.leader(), proposal, highestSeen,
-                commit, applied);
+                commit, applied, List.copyOf(memories));
     }
 
     /** Appends {@code command} if this process leads; {@code done} hears how it ended. */
