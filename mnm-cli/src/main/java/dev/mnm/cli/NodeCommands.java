@@ -90,6 +90,15 @@ final class NodeCommands {
             if (processes < 1 || processes > 63 || memories < 1 || memories > 63) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--processes and --memories must be from 1 to 63");
             }
+            if (respPort < 1 || respPort + processes - 1 > 65_535 || memoryPort < 1 || memoryPort + memories - 1 > 65_535) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "ports must be from 1 to 65535: --resp-port "
+                        + respPort + " + " + processes + " processes, --memory-port " + memoryPort + " + " + memories + " memories");
+            }
+            if (respPort < memoryPort + memories && memoryPort < respPort + processes) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the RESP ports " + respPort + "-"
+                        + (respPort + processes - 1) + " and the memory ports " + memoryPort + "-"
+                        + (memoryPort + memories - 1) + " overlap");
+            }
             Path file = ClusterConfig.generate(dir, processes, memories, respPort, memoryPort);
             for (int i = 1; i <= 63; i++) { // a new cluster: no memory of it has run yet
                 java.nio.file.Files.deleteIfExists(startedMarker(file, i));

@@ -76,6 +76,13 @@ class NodeCommandsTest {
         SimulateCommandTest.Run r = mnm("memory-node", "--id", "1", "--config", bad.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("memory.1 must be HOST:PORT");
+        SimulateCommandTest.Run ports = mnm("init-config", "--dir", dir.toString(), "--resp-port", "65535");
+        assertThat(ports.exit()).isEqualTo(2);
+        assertThat(ports.err()).contains("ports must be from 1 to 65535");
+        SimulateCommandTest.Run clash = mnm("init-config", "--dir", dir.toString(), "--resp-port", "7500",
+                "--memory-port", "7501");
+        assertThat(clash.exit()).isEqualTo(2);
+        assertThat(clash.err()).contains("overlap");
         mnm("init-config", "--dir", dir.toString());
         assertThat(mnm("node", "--id", "4", "--config", dir.resolve("mnm.properties").toString()).err())
                 .contains("--id must be from 1 to 3");
