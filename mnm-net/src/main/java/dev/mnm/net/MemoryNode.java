@@ -94,10 +94,6 @@ public final class MemoryNode implements AutoCloseable {
         return id;
     }
 
-    /** This start's incarnation number (sent in every challenge). */
-    public long incarnation() {
-        return incarnation;
-    }
 
     /** A register's content, for tests and checkers (read on the node's own thread). */
     public dev.mnm.core.Bytes peek(int register) {
