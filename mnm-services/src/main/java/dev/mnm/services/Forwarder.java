@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 final class Forwarder implements AutoCloseable {
     private final InetSocketAddress address;
     private final EventLoopGroup group;
+    /** How long a connection attempt may take. */
     private final long timeoutMillis;
     private ChannelFuture connection; // guarded by this
 
@@ -52,14 +53,9 @@ final class Forwarder implements AutoCloseable {
 
     /**
      * Sends one RESP command; completes with the peer's reply, or exceptionally (an
-     * {@link IOException}) if the connection failed or the reply took longer than the timeout —
-     * in which case the peer may or may not have run it.
+     * {@link IOException}) if the connection failed or the reply took longer than
+     * {@code timeoutMillis} — in which case the peer may or may not have run it.
      */
-    CompletableFuture<byte[]> send(byte[] command) {
-        return send(command, timeoutMillis);
-    }
-
-    /** {@link #send(byte[])} with its own timeout (a large command takes longer). */
     CompletableFuture<byte[]> send(byte[] command, long timeoutMillis) {
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         ChannelFuture c = connection();

@@ -113,8 +113,7 @@ final class LeaderTerm {
             // written to i too — all before the mark, which per-memory order executes last. Its
             // acknowledgements count only once the mark is there.
             if (!log.catchUpMarksLast()) { // the bug put back: mark, then confirm (slots in flight after the mark)
-                int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
-                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), this::naked);
+                mark(i, this::naked);
                 copying[i] = false;
                 confirmLate(i);
                 return;
@@ -123,8 +122,7 @@ final class LeaderTerm {
             for (long s : inFlight.keySet()) {
                 write(i, s);
             }
-            int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
-            env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, mark, dev.mnm.core.Words.ofLong(propNr)), r -> {
+            mark(i, r -> {
                 if (over) {
                     return;
                 }
@@ -153,6 +151,12 @@ final class LeaderTerm {
         });
     }
 
+    /** Writes b into memory i's {@link ReplicatedLog#joinedRegister}: it holds the log. */
+    private void mark(int i, Consumer<Reply> then) {
+        env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, log.config().slots()),
+                dev.mnm.core.Words.ofLong(propNr)), then);
+    }
+
     private void naked(Reply r) {
         if (!over && !(r instanceof Reply.Ack)) {
             log.deposed(this);
@@ -163,16 +167,13 @@ final class LeaderTerm {
     private void readConfirmed(long from, int count, Consumer<Map<Long, LogEntry>> then) {
         Map<Long, LogEntry> best = new java.util.HashMap<>();
         int[] answers = {0};
-        int mark = ReplicatedLog.joinedRegister(n, log.config().slots());
         for (int j = 1; j < confirmed.length; j++) {
             if (confirmed[j]) {
-                boolean[] holdsLog = new boolean[1];
-                env.memory(j, new MemoryOp.Read(ReplicatedLog.LOG_REGION, mark), x -> holdsLog[0] = ReplicatedLog.joined(x));
-                env.memory(j, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+                Learner.readMarked(env, j, n, log.config().slots(), from, count, (holdsLog, r) -> {
                     if (over || answers[0] >= quorum) {
                         return;
                     }
-                    if (!holdsLog[0]) { // a confirmed memory restarted empty: step down; the next phase 1 catches it up
+                    if (!holdsLog) { // a confirmed memory restarted empty: step down; the next phase 1 catches it up
                         log.deposed(this);
                         return;
                     }

@@ -146,20 +146,31 @@ final class Learner {
             return;
         }
         Map<Long, LogEntry> best = new HashMap<>();
-        Pfor.run(env, quorum, it -> {
-            boolean[] joined = new boolean[1];
-            env.memory(it.memory(), new MemoryOp.Read(ReplicatedLog.LOG_REGION,
-                    ReplicatedLog.joinedRegister(n, cfg.slots())), j -> {
-                        joined[0] = ReplicatedLog.joined(j);
-                        marks[it.memory()] = (byte) (joined[0] ? HOLDS_LOG : RESTARTED);
-                    });
-            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
-                if (joined[0] || !excludeRestarted) {
-                    merge(best, from, r);
-                    it.done();
-                }
-            });
-        }, () -> then.accept(Map.copyOf(best)));
+        Pfor.run(env, quorum, it -> readMarked(env, it.memory(), n, cfg.slots(), from, count, (holdsLog, r) -> {
+            marks[it.memory()] = holdsLog ? HOLDS_LOG : RESTARTED;
+            if (holdsLog || !excludeRestarted) {
+                merge(best, from, r);
+                it.done();
+            }
+        }), () -> then.accept(Map.copyOf(best)));
+    }
+
+    /** What one memory answered: whether its mark said it holds the log, and its slots. */
+    interface MarkedRead {
+        void accept(boolean holdsLog, Reply slots);
+    }
+
+    /**
+     * Reads memory i's {@link ReplicatedLog#joinedRegister}, then its slots [from, from + count):
+     * per-memory order keeps the mark first, so if it said the memory holds the log, the memory
+     * still held it when the slots were read. Every read of slot values goes through here.
+     */
+    static void readMarked(Env env, int i, int n, int slots, long from, int count, MarkedRead then) {
+        boolean[] holdsLog = new boolean[1];
+        env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, slots)),
+                j -> holdsLog[0] = ReplicatedLog.joined(j));
+        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count),
+                r -> then.accept(holdsLog[0], r));
     }
 
     /** Adds the valid entries of a read of slots from {@code from}, keeping per slot the highest proposal number. */

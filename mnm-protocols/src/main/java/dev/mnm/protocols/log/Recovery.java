@@ -171,14 +171,11 @@ final class Recovery {
         asked[i] = true;
         long from = chunkFrom;
         int count = (int) Math.min(log.config().chunk(), log.config().slots() - from);
-        boolean[] holdsLog = new boolean[1];
-        env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, log.config().slots())),
-                j -> holdsLog[0] = ReplicatedLog.joined(j) || !log.excludesRestartedMemories());
-        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count), r -> {
+        Learner.readMarked(env, i, n, log.config().slots(), from, count, (holdsLog, r) -> {
             if (over || term != null || chunkFrom != from) {
                 return;
             }
-            if (!holdsLog[0]) { // it restarted empty since it was confirmed: start again, and catch it up then
+            if (!holdsLog && log.excludesRestartedMemories()) { // it restarted empty since it was confirmed: start again, and catch it up then
                 log.recoveryFailed(this);
                 return;
             }
