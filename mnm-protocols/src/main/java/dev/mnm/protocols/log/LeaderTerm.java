@@ -39,6 +39,14 @@ final class LeaderTerm {
     /** Memories being caught up that get every slot written, but whose acknowledgements do not count yet. */
     private final boolean[] feeding;
     private final boolean countsUnconfirmed;
+    /** A snapshot index known durable: positions below durable + S may be written ({@link Snapshots}). */
+    private long durable;
+    /** The snapshot being written to the confirmed memories, and which of them acknowledged its header. */
+    private long writing = -1;
+    private boolean[] snapshotAcked;
+    private int snapshotAcks;
+    /** Memories waiting for a snapshot at or above {@link #durable} before their catch-up can begin. */
+    private final boolean[] waitingForSnapshot;
     private long commit;
     private long next;
     private boolean over;
@@ -70,16 +78,23 @@ final class LeaderTerm {
         this.confirmed = confirmed.clone();
         this.copying = new boolean[confirmed.length];
         this.feeding = new boolean[confirmed.length];
+        this.waitingForSnapshot = new boolean[confirmed.length];
         this.countsUnconfirmed = countsUnconfirmed;
     }
 
     /**
      * Starts the term at slot {@code from} (this process's applied point): the slots phase 1 found
      * are written again with b, holes below the last found slot get no-ops (lines 19–21).
+     * {@code durable} is a snapshot index phase 1 knows durable ({@code Recovery#durableBound}); if
+     * this process's own snapshot is later, it is written now.
      */
-    void start(long from, Map<Long, Bytes> adopted, long last) {
+    void start(long from, Map<Long, Bytes> adopted, long last, long durable) {
         commit = from;
         next = from;
+        this.durable = durable;
+        if (log.compacts()) {
+            snapshotTaken(log.localSnapshot());
+        }
         for (long s = from; s <= last; s++) {
             Bytes found = adopted.get(s);
             issue(found != null ? found : Batch.encode(List.of()), List.of());
@@ -100,10 +115,21 @@ final class LeaderTerm {
             return;
         }
         copying[i] = true;
-        copy(i, 0);
+        if (!log.compacts()) {
+            copy(i, 0, 0);
+            return;
+        }
+        Snapshots.Snapshot snap = log.localSnapshot();
+        if (snap.index() < durable) { // positions below durable may be gone: wait for a snapshot at or above it
+            waitingForSnapshot[i] = true;
+            return;
+        }
+        Snapshots.write(env, n, log.config().slots(), i, snap, Snapshots.crc(snap.state()), this::naked, this::naked);
+        copy(i, snap.index(), snap.index());
     }
 
-    private void copy(int i, long from) {
+    /** Copies committed positions [from, commit) into memory i, which holds the log from {@code base}. */
+    private void copy(int i, long from, long base) {
         if (over) {
             return;
         }
@@ -113,7 +139,7 @@ final class LeaderTerm {
             // written to i too — all before the mark, which per-memory order executes last. Its
             // acknowledgements count only once the mark is there.
             if (!log.catchUpMarksLast()) { // the bug put back: mark, then confirm (slots in flight after the mark)
-                mark(i, this::naked);
+                mark(i, base, this::naked);
                 copying[i] = false;
                 confirmLate(i);
                 return;
@@ -122,7 +148,7 @@ final class LeaderTerm {
             for (long s : inFlight.keySet()) {
                 write(i, s);
             }
-            mark(i, r -> {
+            mark(i, base, r -> {
                 if (over) {
                     return;
                 }
@@ -137,24 +163,77 @@ final class LeaderTerm {
             });
             return;
         }
-        int count = (int) Math.min(log.config().chunk(), commit - from);
-        readConfirmed(from, count, entries -> {
+        int count = (int) Math.min(ReplicatedLog.count(from, log.config().chunk(), log.config().slots()), commit - from);
+        readConfirmed(from, count, read -> {
+            if (read.reused < from + count) { // this leader reused those registers meanwhile: start again from its newer snapshot
+                copying[i] = false;
+                catchUp(i);
+                return;
+            }
             for (long s = from; s < from + count; s++) {
-                LogEntry e = entries.get(s);
+                LogEntry e = read.best.get(s);
                 if (e == null) { // cannot be: a committed slot is on every quorum of memories holding the log
                     throw new IllegalStateException("committed slot " + s + " missing from a quorum read");
                 }
-                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, n + (int) s,
-                        new LogEntry(propNr, commit, e.command()).encode()), this::naked);
+                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, log.config().slots(), s),
+                        new LogEntry(s, propNr, commit, e.command()).encode()), this::naked);
             }
-            copy(i, from + count);
+            copy(i, from + count, base);
         });
     }
 
-    /** Writes b into memory i's {@link ReplicatedLog#joinedRegister}: it holds the log. */
-    private void mark(int i, Consumer<Reply> then) {
+    /** Writes (b, base) into memory i's {@link ReplicatedLog#joinedRegister}: it holds the log from position base. */
+    private void mark(int i, long base, Consumer<Reply> then) {
         env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, log.config().slots()),
-                dev.mnm.core.Words.ofLong(propNr)), then);
+                ReplicatedLog.mark(propNr, base)), then);
+    }
+
+    /**
+     * This process took the snapshot {@code s} (at a multiple of S / 2): if it is above the durable
+     * one, write it to every confirmed memory; once m − f_M acknowledge its header it is durable and
+     * positions up to s + S − 1 may be written. One snapshot is written at a time; a later one
+     * replaces it when this one is durable (or at once, if this one is still being written: both
+     * are above the durable one, and at most S / 2 apart, so in other buffers than it).
+     */
+    void snapshotTaken(Snapshots.Snapshot s) {
+        if (over || s.index() <= durable || s.index() <= writing) {
+            return;
+        }
+        writing = s.index();
+        snapshotAcked = new boolean[confirmed.length];
+        snapshotAcks = 0;
+        long crc = Snapshots.crc(s.state());
+        for (int i = 1; i < confirmed.length; i++) {
+            if (confirmed[i]) {
+                int mem = i;
+                long index = s.index();
+                Snapshots.write(env, n, log.config().slots(), mem, s, crc, this::naked, r -> {
+                    if (over) {
+                        return;
+                    }
+                    if (!(r instanceof Reply.Ack)) {
+                        log.deposed(this);
+                        return;
+                    }
+                    if (writing != index || snapshotAcked[mem]) {
+                        return;
+                    }
+                    snapshotAcked[mem] = true;
+                    if (++snapshotAcks == quorum) {
+                        durable = index;
+                        writing = -1;
+                        flush();
+                    }
+                });
+            }
+        }
+        for (int i = 1; i < waitingForSnapshot.length; i++) {
+            if (waitingForSnapshot[i] && s.index() >= durable) {
+                waitingForSnapshot[i] = false;
+                copying[i] = false;
+                catchUp(i);
+            }
+        }
     }
 
     private void naked(Reply r) {
@@ -163,13 +242,14 @@ final class LeaderTerm {
         }
     }
 
-    /** Slots [from, from + count) read from m − f_M confirmed memories: per slot the entry with the highest number. */
-    private void readConfirmed(long from, int count, Consumer<Map<Long, LogEntry>> then) {
-        Map<Long, LogEntry> best = new java.util.HashMap<>();
+    /** Positions [from, from + count) read from m − f_M confirmed memories ({@link Learner.Chunk}). */
+    private void readConfirmed(long from, int count, Consumer<Learner.Chunk> then) {
+        Learner.Chunk best = new Learner.Chunk(from, log.stopsAtReusedPositions());
         int[] answers = {0};
         for (int j = 1; j < confirmed.length; j++) {
             if (confirmed[j]) {
-                Learner.readMarked(env, j, n, log.config().slots(), from, count, (holdsLog, r) -> {
+                int mem = j;
+                Learner.readMarked(env, j, n, log.config().slots(), from, count, (holdsLog, base, r) -> {
                     if (over || answers[0] >= quorum) {
                         return;
                     }
@@ -177,7 +257,7 @@ final class LeaderTerm {
                         log.deposed(this);
                         return;
                     }
-                    Learner.merge(best, from, r);
+                    best.add(mem, base, r);
                     if (++answers[0] == quorum) {
                         then.accept(best);
                     }
@@ -211,11 +291,14 @@ final class LeaderTerm {
 
     private void flush() {
         while (!over && unacked < ReplicatedLog.MAX_IN_FLIGHT && !batchCommands.isEmpty()) {
-            if (next >= log.config().slots()) {
+            if (next >= durable + log.config().slots() && log.compacts()) {
+                return; // the register of position next still holds a position no durable snapshot covers: wait for one
+            }
+            if (next >= log.config().slots() && !log.compacts()) {
                 while (!batchDone.isEmpty()) {
                     batchCommands.poll();
                     batchDone.poll().accept(new ReplicatedLog.Outcome.Refused("the log is full: all " + log.config().slots()
-                            + " slots are used, and the log has no compaction yet")); // nothing written
+                            + " slots are used, and the state machine takes no snapshots")); // nothing written
                 }
                 return;
             }
@@ -246,8 +329,8 @@ final class LeaderTerm {
 
     private void write(int i, long s) {
         Slot slot = inFlight.get(s);
-        Bytes entry = new LogEntry(propNr, commit, slot.batch).encode();
-        env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, n + (int) s, entry), r -> {
+        Bytes entry = new LogEntry(s, propNr, commit, slot.batch).encode();
+        env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, log.config().slots(), s), entry), r -> {
             if (over) {
                 return;
             }

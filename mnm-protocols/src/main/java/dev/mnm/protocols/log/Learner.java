@@ -98,11 +98,12 @@ final class Learner {
         polling = true;
         long from = log.applied();
         long committedBefore = knownCommit;
-        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), marks, fresh -> {
+        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), log.stopsAtReusedPositions(), marks, read -> {
             polling = false;
             if (!log.following()) {
                 return;
             }
+            Map<Long, LogEntry> fresh = read.best;
             for (LogEntry e : fresh.values()) {
                 knownCommit = Math.max(knownCommit, e.commit());
             }
@@ -114,74 +115,140 @@ final class Learner {
                 committed = knownCommit;
             }
             long s = from;
-            while (s < committed && chunk.containsKey(s)) {
+            while (s < committed && s < read.reused && chunk.containsKey(s)) {
                 log.apply(s, chunk.get(s).command());
                 s++;
+            }
+            if (s == from && read.reused == from && log.compacts()) {
+                fetchSnapshot(read.baseAbove);
+                return;
             }
             adaptSpan(fresh);
             boolean more = knownCommit > log.applied() && s > from;
             boolean idle = s == from && knownCommit == committedBefore;
             ReplicatedLog.Config cfg = log.config();
             pause = idle ? Math.min(cfg.idlePoll(), Math.max(cfg.poll(), 2 * pause)) : cfg.poll();
-            next = env.setTimer(more ? 0 : pause, () -> {
-                next = null;
-                poll();
-            });
+            schedule(more ? 0 : pause);
+        });
+    }
+
+    private void schedule(long delay) {
+        next = env.setTimer(delay, () -> {
+            next = null;
+            poll();
         });
     }
 
     /**
-     * Reads slots [from, from + chunk) from m − f_M memories that hold the log; per slot, the valid
-     * entry with the highest proposal number among the replies. On each memory the
-     * {@link ReplicatedLog#joinedRegister} is read first (per-memory order keeps it first): a
-     * memory that restarted empty and has not been caught up is left out, since its empty slots
-     * could hide a committed entry behind an older one elsewhere. A memory that was caught up when
-     * that first read executed still is when the slots are read.
+     * The next position this follower needs is gone from the log (a memory holds a later position
+     * in its register, or was caught up from a later snapshot): read a snapshot above what it has
+     * applied from the memories ({@link Snapshots#fetch}; from memory {@code hint} if one was caught
+     * up from a later snapshot, else from any m − f_M) and install it; try again after a pause if
+     * none was found.
      */
-    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, int span, boolean excludeRestarted,
-                     byte[] marks, Consumer<Map<Long, LogEntry>> then) {
-        int count = (int) Math.min(span, cfg.slots() - from);
-        if (count <= 0) {
-            then.accept(Map.of());
-            return;
-        }
-        Map<Long, LogEntry> best = new HashMap<>();
-        Pfor.run(env, quorum, it -> readMarked(env, it.memory(), n, cfg.slots(), from, count, (holdsLog, r) -> {
-            marks[it.memory()] = holdsLog ? HOLDS_LOG : RESTARTED;
-            if (holdsLog || !excludeRestarted) {
-                merge(best, from, r);
-                it.done();
+    private void fetchSnapshot(int hint) {
+        polling = true;
+        ReplicatedLog.Config cfg = log.config();
+        Snapshots.fetch(env, n, cfg.slots(), hint, quorum, log.applied(), SNAPSHOT_TIMEOUT_POLLS * cfg.idlePoll(), snap -> {
+            polling = false;
+            if (!log.following()) {
+                return;
             }
-        }), () -> then.accept(Map.copyOf(best)));
+            boolean installed = snap != null && snap.index() > log.applied();
+            if (installed) {
+                log.install(snap);
+                knowCommitted(snap.index());
+            }
+            schedule(installed ? 0 : cfg.idlePoll());
+        });
     }
 
-    /** What one memory answered: whether its mark said it holds the log, and its slots. */
-    interface MarkedRead {
-        void accept(boolean holdsLog, Reply slots);
-    }
+    /** How long a snapshot read may take, in idle polls, before it is given up and tried again (liveness only). */
+    static final int SNAPSHOT_TIMEOUT_POLLS = 50;
 
     /**
-     * Reads memory i's {@link ReplicatedLog#joinedRegister}, then its slots [from, from + count):
-     * per-memory order keeps the mark first, so if it said the memory holds the log, the memory
-     * still held it when the slots were read. Every read of slot values goes through here.
+     * What one read of positions [from, from + count) found on m − f_M memories: per position the
+     * valid entry for that position with the highest proposal number; the first position some
+     * memory no longer holds ({@code reused}: its register holds a later position, or the memory
+     * was caught up from a snapshot above it); the highest position any register held.
      */
-    static void readMarked(Env env, int i, int n, int slots, long from, int count, MarkedRead then) {
-        boolean[] holdsLog = new boolean[1];
-        env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, slots)),
-                j -> holdsLog[0] = ReplicatedLog.joined(j));
-        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, n + (int) from, count),
-                r -> then.accept(holdsLog[0], r));
-    }
+    static final class Chunk {
+        final long from;
+        final Map<Long, LogEntry> best = new HashMap<>();
+        long reused = Long.MAX_VALUE;
+        long highest = -1;
+        /** A memory caught up from a snapshot above {@code from}, or 0. */
+        int baseAbove;
 
-    /** Adds the valid entries of a read of slots from {@code from}, keeping per slot the highest proposal number. */
-    static void merge(Map<Long, LogEntry> best, long from, Reply r) {
-        if (r instanceof Reply.Values(List<Bytes> vs)) {
+        /** Only a mutant ({@link ReplicatedLog#stopsAtReusedPositions}) takes a reused register as an empty one. */
+        private final boolean stopsAtReused;
+
+        Chunk(long from, boolean stopsAtReused) {
+            this.from = from;
+            this.stopsAtReused = stopsAtReused;
+        }
+
+        void add(int memory, long base, Reply r) {
+            if (base > from && stopsAtReused) {
+                reused = Math.min(reused, from);
+                baseAbove = memory;
+            }
+            if (!(r instanceof Reply.Values(List<Bytes> vs))) {
+                return;
+            }
             for (int k = 0; k < vs.size(); k++) {
+                long s = from + k;
                 LogEntry e = LogEntry.decode(vs.get(k));
-                if (e != null) {
-                    best.merge(from + k, e, (a, b) -> a.propNr() >= b.propNr() ? a : b);
+                if (e == null) {
+                    continue;
+                }
+                highest = Math.max(highest, e.position());
+                if ((e.position() > s || s < base) && stopsAtReused) {
+                    reused = Math.min(reused, s);
+                } else if (e.position() == s) {
+                    best.merge(s, e, (a, b) -> a.propNr() >= b.propNr() ? a : b);
                 }
             }
         }
+    }
+
+    /**
+     * Reads positions [from, from + span) (not past the end of the slot registers) from m − f_M
+     * memories that hold the log. On each memory the {@link ReplicatedLog#joinedRegister} is read
+     * first (per-memory order keeps it first): a memory that restarted empty and has not been
+     * caught up is left out, since its empty slots could hide a committed entry behind an older one
+     * elsewhere. A memory that was caught up when that first read executed still is when the slots
+     * are read.
+     */
+    static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, int span, boolean excludeRestarted,
+                     boolean stopsAtReused, byte[] marks, Consumer<Chunk> then) {
+        int count = ReplicatedLog.count(from, span, cfg.slots());
+        Chunk chunk = new Chunk(from, stopsAtReused);
+        Pfor.run(env, quorum, it -> readMarked(env, it.memory(), n, cfg.slots(), from, count, (holdsLog, base, r) -> {
+            marks[it.memory()] = holdsLog ? HOLDS_LOG : RESTARTED;
+            if (holdsLog || !excludeRestarted) {
+                chunk.add(it.memory(), base, r);
+                it.done();
+            }
+        }), () -> then.accept(chunk));
+    }
+
+    /** What one memory answered: whether its mark said it holds the log, from which position, and its slots. */
+    interface MarkedRead {
+        void accept(boolean holdsLog, long base, Reply slots);
+    }
+
+    /**
+     * Reads memory i's {@link ReplicatedLog#joinedRegister}, then the registers of positions
+     * [from, from + count), which must not wrap: per-memory order keeps the mark first, so if it
+     * said the memory holds the log, the memory still held it when the slots were read. Every read
+     * of slot values goes through here.
+     */
+    static void readMarked(Env env, int i, int n, int slots, long from, int count, MarkedRead then) {
+        Reply[] mark = new Reply[1];
+        env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, slots)),
+                j -> mark[0] = j);
+        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, slots, from), count),
+                r -> then.accept(ReplicatedLog.joined(mark[0]), ReplicatedLog.base(mark[0]), r));
     }
 }

@@ -56,9 +56,12 @@ final class Recovery {
     private long chunkFrom = -1;
     private boolean[] asked;
     private int answers;
-    private final Map<Long, LogEntry> chunk = new HashMap<>();
+    private Learner.Chunk chunk;
+    private int count;
     private final Map<Long, Bytes> adopted = new HashMap<>();
     private long last;
+    /** The highest log position any register read held. */
+    private long highest = -1;
 
     Recovery(Env env, ReplicatedLog log, long propNr) {
         this.env = env;
@@ -148,15 +151,15 @@ final class Recovery {
     }
 
     private void readChunk(long from) {
-        int count = (int) Math.min(log.config().chunk(), log.config().slots() - from);
-        if (count <= 0) {
+        count = ReplicatedLog.count(from, log.config().chunk(), log.config().slots());
+        if (!log.compacts() && from >= log.config().slots()) {
             finish();
             return;
         }
         chunkFrom = from;
         asked = new boolean[m + 1];
         answers = 0;
-        chunk.clear();
+        chunk = new Learner.Chunk(from, log.stopsAtReusedPositions());
         for (int i = 1; i <= m; i++) {
             if (confirmed[i]) {
                 ask(i);
@@ -170,8 +173,7 @@ final class Recovery {
         }
         asked[i] = true;
         long from = chunkFrom;
-        int count = (int) Math.min(log.config().chunk(), log.config().slots() - from);
-        Learner.readMarked(env, i, n, log.config().slots(), from, count, (holdsLog, r) -> {
+        Learner.readMarked(env, i, n, log.config().slots(), from, count, (holdsLog, base, r) -> {
             if (over || term != null || chunkFrom != from) {
                 return;
             }
@@ -179,7 +181,7 @@ final class Recovery {
                 log.recoveryFailed(this);
                 return;
             }
-            Learner.merge(chunk, from, r);
+            chunk.add(i, base, r);
             if (++answers == quorum) {
                 chunkDone();
             }
@@ -187,7 +189,12 @@ final class Recovery {
     }
 
     private void chunkDone() {
-        for (Map.Entry<Long, LogEntry> e : chunk.entrySet()) {
+        highest = Math.max(highest, chunk.highest);
+        if (chunk.reused < chunkFrom + count) {
+            installSnapshot();
+            return;
+        }
+        for (Map.Entry<Long, LogEntry> e : chunk.best.entrySet()) {
             LogEntry entry = e.getValue();
             log.saw(entry.propNr());
             if (entry.propNr() >= propNr) {
@@ -197,17 +204,55 @@ final class Recovery {
             adopted.put(e.getKey(), entry.command());                                       // lines 19–20
             last = Math.max(last, e.getKey());
         }
-        if (chunk.isEmpty()) {
+        if (chunk.best.isEmpty()) {
             finish();
         } else {
-            readChunk(chunkFrom + log.config().chunk());
+            readChunk(chunkFrom + count);
         }
+    }
+
+    /**
+     * A confirmed memory no longer holds a position this process has not applied (a later leader
+     * reused its register, which it does only once a snapshot above that position is durable): install
+     * a snapshot above the applied point and read the log again from there; if none is found, this
+     * attempt fails and a later one tries again.
+     */
+    private void installSnapshot() {
+        long above = log.applied();
+        chunkFrom = -2; // no chunk read under way; late replies are ignored
+        Snapshots.fetch(env, n, log.config().slots(), chunk.baseAbove, quorum, above,
+                Learner.SNAPSHOT_TIMEOUT_POLLS * log.config().idlePoll(), snap -> {
+                    if (over || term != null) {
+                        return;
+                    }
+                    if (snap == null || snap.index() <= log.applied()) {
+                        env.note("phase 1 needs a snapshot above position " + above + " and found none yet");
+                        log.recoveryFailed(this);
+                        return;
+                    }
+                    log.install(snap);
+                    adopted.clear();
+                    last = log.applied() - 1;
+                    readChunk(log.applied());
+                });
+    }
+
+    /**
+     * A snapshot index that was durable when the highest position seen was written: a leader writes
+     * position s only if it knows a durable snapshot above s − S, and snapshots stand at multiples of
+     * S / 2, so one at the first multiple of S / 2 at or above highest − S + 1 was. The new term
+     * starts from it ({@link LeaderTerm#start}).
+     */
+    private long durableBound() {
+        long half = log.config().slots() / 2;
+        long lowest = highest - log.config().slots() + 1;
+        return lowest <= 0 ? 0 : (lowest + half - 1) / half * half;
     }
 
     private void finish() {
         chunkFrom = -1;
         term = log.becomeLeader(this, confirmed);
-        term.start(log.applied(), log.adoptsRecoveredEntries() ? adopted : Map.of(), last);
+        term.start(log.applied(), log.adoptsRecoveredEntries() ? adopted : Map.of(), last, durableBound());
         for (int i = 1; i <= m; i++) {
             if (joining[i]) {
                 term.catchUp(i);

@@ -51,9 +51,27 @@ public class ReplicatedLog implements Protocol {
     public static final int LOG_REGION = 0;
     public static final int HEARTBEAT_REGION = 1;
 
-    /** What commands do to the service's state; apply runs in log order, once per entry. */
+    /**
+     * What commands do to the service's state; apply runs in log order, once per entry. A state
+     * machine that can snapshot its state lets the log reuse its slots ({@link Snapshots}); one
+     * that cannot fills the log once, after which commands are refused.
+     */
     public interface StateMachine {
         Bytes apply(Bytes command);
+
+        /**
+         * The whole state as bytes, or null if this state machine does not snapshot. The bytes
+         * must depend only on the commands applied (for example: keys in sorted order), since
+         * several processes may write the snapshot of one log position.
+         */
+        default Bytes snapshot() {
+            return null;
+        }
+
+        /** Replaces the whole state with one {@link #snapshot} returned (possibly in another process). */
+        default void restore(Bytes snapshot) {
+            throw new UnsupportedOperationException("this state machine does not snapshot");
+        }
     }
 
     /** How a submitted command ended. */
@@ -109,6 +127,9 @@ public class ReplicatedLog implements Protocol {
     private Role role = Role.FOLLOWER;
     private long applied;
     private long highestSeen;
+    private final boolean compacts;
+    /** The state at the last multiple of S / 2 this process applied or installed (null without compaction). */
+    private Snapshots.Snapshot local;
     private Recovery recovery;
     private LeaderTerm term;
     private final ArrayDeque<Bytes> queuedCommands = new ArrayDeque<>();
@@ -119,13 +140,19 @@ public class ReplicatedLog implements Protocol {
         this.cfg = cfg;
         this.sm = sm;
         this.n = env.processes();
+        if (cfg.slots() < 2 || cfg.slots() % 2 != 0) {
+            throw new IllegalArgumentException("the log needs an even number of slots, at least 2: " + cfg.slots());
+        }
+        Bytes initial = sm.snapshot();
+        this.compacts = initial != null;
+        this.local = compacts ? new Snapshots.Snapshot(0, initial) : null;
         this.detector = new FailureDetector(env, cfg, this::onOmega);
         this.learner = new Learner(env, this, env.memories() - cfg.fM());
     }
 
     /** Every memory's layout for n processes and a log of {@code slots} entries. */
     public static MemoryLayout layout(int n, int slots) {
-        int log = n + slots + 1;
+        int log = n + slots + 1 + Snapshots.registers();
         return new MemoryLayout(log + n, List.of(
                 new Region(0, log, Permission.exclusiveWriter(1, n)),
                 new Region(log, log + n, Permission.allReadWrite(n))),
@@ -159,12 +186,32 @@ public class ReplicatedLog implements Protocol {
 
     /** Where the heartbeat counters begin. */
     static int heartbeatBase(int n, int slots) {
-        return n + slots + 1;
+        return n + slots + 1 + Snapshots.registers();
+    }
+
+    /** The slot register of log position {@code position}: positions reuse the S registers in turn. */
+    static int register(int n, int slots, long position) {
+        return n + (int) (position % slots);
+    }
+
+    /** How many of {@code want} positions from {@code from} one read takes without wrapping past the last register. */
+    static int count(long from, int want, int slots) {
+        return (int) Math.min(want, slots - from % slots);
     }
 
     /** Whether a read of {@link #joinedRegister} says the memory holds the log. */
     static boolean joined(Reply r) {
         return r instanceof Reply.Value(Bytes v) && !v.equals(RESTARTED);
+    }
+
+    /** What a caught-up memory's mark says: b and the snapshot index from which it holds the log. */
+    static Bytes mark(long propNr, long base) {
+        return Bytes.of(java.nio.ByteBuffer.allocate(16).putLong(propNr).putLong(base).array());
+    }
+
+    /** The position from which a memory holds the log, by its mark: 0 unless a catch-up started it at a snapshot. */
+    static long base(Reply r) {
+        return r instanceof Reply.Value(Bytes v) && v.length() == 16 ? java.nio.ByteBuffer.wrap(v.toArray()).getLong(8) : 0;
     }
 
     @Override
@@ -175,7 +222,7 @@ public class ReplicatedLog implements Protocol {
             boolean[] all = new boolean[env.memories() + 1];
             java.util.Arrays.fill(all, true);
             term = new LeaderTerm(env, this, 1, all, false);
-            term.start(applied, java.util.Map.of(), applied - 1);
+            term.start(applied, java.util.Map.of(), applied - 1, 0);
         }
         detector.tick();
         learner.poll();
@@ -281,7 +328,11 @@ public class ReplicatedLog implements Protocol {
         highestSeen = Math.max(highestSeen, propNr);
     }
 
-    /** Applies the chosen batch of {@code slot}, which must be the next one; the state machine's replies. */
+    /**
+     * Applies the chosen batch of {@code slot}, which must be the next one; the state machine's
+     * replies. At every multiple of S / 2 the state is snapshotted, and a leader writes it to the
+     * memories ({@link LeaderTerm#snapshotTaken}).
+     */
     List<Bytes> apply(long slot, Bytes batch) {
         if (slot != applied) {
             throw new IllegalStateException("applying slot " + slot + " at " + applied);
@@ -291,7 +342,34 @@ public class ReplicatedLog implements Protocol {
             replies.add(sm.apply(command));
         }
         applied++;
+        if (compacts && applied % (cfg.slots() / 2) == 0) {
+            local = new Snapshots.Snapshot(applied, sm.snapshot());
+            if (role == Role.LEADER) {
+                term.snapshotTaken(local);
+            }
+        }
         return replies;
+    }
+
+    /** Whether the log reuses its slots (the state machine snapshots). */
+    boolean compacts() {
+        return compacts;
+    }
+
+    /** The last snapshot this process took or installed (null without compaction). */
+    Snapshots.Snapshot localSnapshot() {
+        return local;
+    }
+
+    /** Replaces the state with a snapshot read from the memories, above what this process applied. */
+    void install(Snapshots.Snapshot s) {
+        if (s.index() <= applied || s.index() % (cfg.slots() / 2) != 0) {
+            throw new IllegalStateException("installing a snapshot at " + s.index() + " with " + applied + " applied");
+        }
+        sm.restore(s.state());
+        applied = s.index();
+        local = s;
+        env.note("installed the snapshot at log position " + s.index());
     }
 
     // ---- roles ----
@@ -408,6 +486,16 @@ public class ReplicatedLog implements Protocol {
      * while it lacked a slot an earlier leader had committed ({@code RestartAttackTest}).
      */
     boolean catchUpMarksLast() {
+        return true;
+    }
+
+    /**
+     * Whether a reader stops at a position some memory no longer holds (its register holds a later
+     * position, or the memory's mark says it was caught up from a later snapshot). A test overrides
+     * this to build the mutant that takes such a register as empty and the entry from the other
+     * memories read — which may be an older, never chosen one.
+     */
+    boolean stopsAtReusedPositions() {
         return true;
     }
 

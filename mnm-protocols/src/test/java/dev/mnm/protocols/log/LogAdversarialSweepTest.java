@@ -40,8 +40,17 @@ class LogAdversarialSweepTest {
     record Result(String violation, int acknowledged) {}
 
     static Result run(long seed, BiFunction<Env, ReplicatedLog.StateMachine, ReplicatedLog> factory) {
+        return run(seed, CFG.slots(), false, factory);
+    }
+
+    /**
+     * One seed with a log of {@code slots} slots; with {@code snapshots}, each replica's state
+     * machine snapshots its whole applied sequence, so the log reuses its slots and a replica that
+     * installs a snapshot takes over the sequence it carries (after checking it extends its own).
+     */
+    static Result run(long seed, int slots, boolean snapshots, BiFunction<Env, ReplicatedLog.StateMachine, ReplicatedLog> factory) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        World world = new World(N, M, ReplicatedLog.layout(N, CFG.slots()), Timing.ADVERSARIAL, new SeededChooser(seed), null);
+        World world = new World(N, M, ReplicatedLog.layout(N, slots), Timing.ADVERSARIAL, new SeededChooser(seed), null);
         List<List<String>> replicas = new ArrayList<>();
         ReplicatedLog[] current = new ReplicatedLog[N + 1];
         Map<String, Integer> ackedAt = new HashMap<>();
@@ -51,7 +60,7 @@ class LogAdversarialSweepTest {
             install[p] = () -> {
                 List<String> applied = new ArrayList<>();
                 replicas.add(applied);
-                current[q] = factory.apply(world.env(q), cmd -> {
+                current[q] = factory.apply(world.env(q), snapshots ? new SequenceMachine(applied) : cmd -> {
                     applied.add(cmd.utf8());
                     return Bytes.utf8(Integer.toString(applied.size() - 1));
                 });
@@ -79,7 +88,7 @@ class LogAdversarialSweepTest {
         CrashRestartFaults.schedule(world, rnd, p -> {
             install[p].run();
             return current[p];
-        }, memory -> ReplicatedLog.bootRestarted(memory, N, CFG.slots()));
+        }, memory -> ReplicatedLog.bootRestarted(memory, N, slots));
         try {
             while (world.step(3_000 * Env.DELAY)) {
                 // run
@@ -114,19 +123,58 @@ class LogAdversarialSweepTest {
     }
 
     static List<String> sweep(BiFunction<Env, ReplicatedLog.StateMachine, ReplicatedLog> factory, int seeds, int[] acked) {
+        return sweep("LogAdversarialSweepTest", CFG.slots(), false, factory, seeds, acked);
+    }
+
+    static List<String> sweep(String test, int slots, boolean snapshots, BiFunction<Env, ReplicatedLog.StateMachine, ReplicatedLog> factory,
+                              int seeds, int[] acked) {
         List<String> failures = new ArrayList<>();
         long first = Long.getLong("log.seed", 1);
         long lastSeed = Long.getLong("log.seed", seeds);
         for (long seed = first; seed <= lastSeed && failures.size() < 3; seed++) {
-            Result r = run(seed, factory);
+            Result r = run(seed, slots, snapshots, factory);
             acked[0] += r.acknowledged();
             if (r.violation() != null) {
                 failures.add("seed " + seed + ": " + r.violation()
                         + "\n  replay: ./run-tests -pl mnm-protocols -am -Dsurefire.failIfNoSpecifiedTests=false"
-                        + " -Dtest=LogAdversarialSweepTest -Dlog.seed=" + seed);
+                        + " -Dtest=" + test + " -Dlog.seed=" + seed);
             }
         }
         return failures;
+    }
+
+    /** A state machine whose state is its applied sequence, snapshotted whole. */
+    static final class SequenceMachine implements ReplicatedLog.StateMachine {
+        /** Snapshots installed, over every run of this JVM. */
+        static final java.util.concurrent.atomic.AtomicLong restores = new java.util.concurrent.atomic.AtomicLong();
+        private final List<String> applied;
+
+        SequenceMachine(List<String> applied) {
+            this.applied = applied;
+        }
+
+        @Override
+        public Bytes apply(Bytes command) {
+            applied.add(command.utf8());
+            return Bytes.utf8(Integer.toString(applied.size() - 1));
+        }
+
+        @Override
+        public Bytes snapshot() {
+            return Batch.encode(applied.stream().map(Bytes::utf8).toList());
+        }
+
+        @Override
+        public void restore(Bytes snapshot) {
+            List<String> state = Batch.decode(snapshot).stream().map(Bytes::utf8).toList();
+            if (state.size() < applied.size() || !state.subList(0, applied.size()).equals(applied)) {
+                throw new IllegalStateException("a snapshot of " + state.size() + " commands does not extend the "
+                        + applied.size() + " applied here");
+            }
+            applied.clear();
+            applied.addAll(state);
+            restores.incrementAndGet();
+        }
     }
 
     @Test

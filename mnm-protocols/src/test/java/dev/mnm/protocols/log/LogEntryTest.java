@@ -10,8 +10,8 @@ class LogEntryTest {
     @Test
     void entriesRoundTripAndATornOrCorruptedEntryIsNeverAccepted() {
         Bytes cmd = Batch.encode(List.of(Bytes.utf8("SET k v"), Bytes.utf8("GET k")));
-        Bytes whole = new LogEntry(7, 3, cmd).encode();
-        assertThat(LogEntry.decode(whole)).isEqualTo(new LogEntry(7, 3, cmd));
+        Bytes whole = new LogEntry(9, 7, 3, cmd).encode();
+        assertThat(LogEntry.decode(whole)).isEqualTo(new LogEntry(9, 7, 3, cmd));
         assertThat(Batch.decode(LogEntry.decode(whole).command())).containsExactly(Bytes.utf8("SET k v"), Bytes.utf8("GET k"));
         byte[] raw = whole.toArray();
         for (int cut = 0; cut < raw.length; cut++) {
