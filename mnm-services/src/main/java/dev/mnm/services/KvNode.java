@@ -243,7 +243,8 @@ public final class KvNode implements AutoCloseable {
 
     /**
      * {@code INFO}: a bulk string of {@code field:value} lines, Redis style, with the replication
-     * section — role, leader, proposal numbers, commit index, applied, memories reachable.
+     * section — role, leader, proposal numbers, commit index, applied, the last snapshot's log
+     * position, memories reachable.
      */
     CompletableFuture<byte[]> info() {
         CompletableFuture<byte[]> f = new CompletableFuture<>();
@@ -260,7 +261,8 @@ public final class KvNode implements AutoCloseable {
                             .append("proposal:").append(st.proposal()).append("\r\n")
                             .append("highest_proposal:").append(st.highestProposal()).append("\r\n")
                             .append("commit_index:").append(st.commitIndex()).append("\r\n")
-                            .append("applied:").append(st.applied()).append("\r\n");
+                            .append("applied:").append(st.applied()).append("\r\n")
+                            .append("snapshot_index:").append(st.snapshot()).append("\r\n");
                     int up = 0;
                     for (int i = 1; i < memories.length; i++) {
                         String problem = memories[i].problem();

@@ -213,6 +213,88 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
         return whole.array();
     }
 
+    /**
+     * The whole state: keys in sorted order with their values, then the remembered write replies and
+     * the unfinished split commands, each in the order they were applied — bytes that depend only on
+     * the commands applied, as the log requires.
+     */
+    @Override
+    public Bytes snapshot() {
+        try {
+            var bytes = new java.io.ByteArrayOutputStream();
+            var out = new java.io.DataOutputStream(bytes);
+            out.writeInt(data.size());
+            for (String key : new java.util.TreeSet<>(data.keySet())) {
+                writeBytes(out, key.getBytes(StandardCharsets.UTF_8));
+                writeBytes(out, data.get(key));
+            }
+            out.writeInt(replies.size());
+            for (Map.Entry<Id, byte[]> e : replies.entrySet()) {
+                out.writeLong(e.getKey().session());
+                out.writeLong(e.getKey().seq());
+                writeBytes(out, e.getValue());
+            }
+            out.writeInt(partial.size());
+            for (Map.Entry<Id, byte[][]> e : partial.entrySet()) {
+                out.writeLong(e.getKey().session());
+                out.writeLong(e.getKey().seq());
+                out.writeInt(e.getValue().length);
+                for (byte[] part : e.getValue()) {
+                    writeBytes(out, part);
+                }
+            }
+            out.flush();
+            return Bytes.of(bytes.toByteArray());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void restore(Bytes snapshot) {
+        try {
+            var in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot.toArray()));
+            data.clear();
+            replies.clear();
+            partial.clear();
+            partialBytes = 0;
+            for (int k = in.readInt(); k > 0; k--) {
+                data.put(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in));
+            }
+            for (int k = in.readInt(); k > 0; k--) {
+                replies.put(new Id(in.readLong(), in.readLong()), readBytes(in));
+            }
+            for (int k = in.readInt(); k > 0; k--) {
+                Id id = new Id(in.readLong(), in.readLong());
+                byte[][] parts = new byte[in.readInt()][];
+                for (int j = 0; j < parts.length; j++) {
+                    parts[j] = readBytes(in);
+                    partialBytes += parts[j] == null ? 0 : parts[j].length;
+                }
+                partial.put(id, parts);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a snapshot that does not decode", e);
+        }
+    }
+
+    private static void writeBytes(java.io.DataOutputStream out, byte[] b) throws java.io.IOException {
+        out.writeInt(b == null ? -1 : b.length);
+        if (b != null) {
+            out.write(b);
+        }
+    }
+
+    private static byte[] readBytes(java.io.DataInputStream in) throws java.io.IOException {
+        int len = in.readInt();
+        if (len < 0) {
+            return null;
+        }
+        byte[] b = new byte[len];
+        in.readFully(b);
+        return b;
+    }
+
     private byte[] run(List<byte[]> a) {
         String key = a.size() > 1 ? new String(a.get(1), StandardCharsets.UTF_8) : "";
         byte[] reply = switch (name(a)) {

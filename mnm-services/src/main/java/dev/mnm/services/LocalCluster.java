@@ -14,13 +14,16 @@ import java.util.Map;
  * the spot — every part talking to the others over TCP as separate machines would.
  */
 public final class LocalCluster implements AutoCloseable {
-    /** Log capacity: registers are limited to 2^20 per memory. */
-    public static final int SLOTS = (1 << 20) - 64;
+    /**
+     * Slot registers per memory. The log reuses them (a snapshot of the state every 32,768
+     * positions), so this bounds a memory node's log to 65,536 entries, not the commands served.
+     */
+    public static final int SLOTS = 1 << 16;
 
     /**
-     * Network defaults (time units are microseconds): heartbeat every 20 ms, suspect after 10 silent
-     * ticks (200 ms: on two shared cores a shorter wait mistakes a busy JVM for a dead one);
-     * followers read 64 slots every 5 ms while the log moves, backing off to every 100 ms when idle.
+     * Network defaults (time units are microseconds): heartbeat every 100 ms, suspect after 3 silent
+     * ticks; followers read 64 slots every 5 ms while the log moves, backing off to every 200 ms when
+     * idle.
      */
     public static ReplicatedLog.Config config(int fM) {
         return new ReplicatedLog.Config(fM, SLOTS, 100_000, 3, 5_000, 64, 200_000);
@@ -69,6 +72,11 @@ public final class LocalCluster implements AutoCloseable {
     /** Starts n process nodes and m memory nodes; RESP ports from {@code respBase} (0: any free ports). */
     public static LocalCluster start(int n, int m, int respBase) throws InterruptedException {
         return new LocalCluster(n, m, respBase, config((m - 1) / 2));
+    }
+
+    /** Starts a cluster with a log configuration of the caller's (tests: a small log that wraps often). */
+    static LocalCluster start(int n, int m, ReplicatedLog.Config cfg) throws InterruptedException {
+        return new LocalCluster(n, m, 0, cfg);
     }
 
     public InetSocketAddress respAddress(int p) {

@@ -199,6 +199,11 @@ final class LeaderTerm {
         if (over || s.index() <= durable || s.index() <= writing) {
             return;
         }
+        if (Snapshots.parts(s.state()) > Snapshots.PARTS_PER_BUFFER) {
+            env.note("the state takes " + s.state().length() + " bytes, more than a snapshot holds ("
+                    + (long) Snapshots.PARTS_PER_BUFFER * Snapshots.PART_BYTES + "): the log cannot reuse its slots");
+            return;
+        }
         writing = s.index();
         snapshotAcked = new boolean[confirmed.length];
         snapshotAcks = 0;

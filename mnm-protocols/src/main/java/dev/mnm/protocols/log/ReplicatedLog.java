@@ -264,11 +264,13 @@ public class ReplicatedLog implements Protocol {
      * @param highestProposal the highest proposal number this process has seen
      * @param commitIndex     entries known committed here (a follower may lag the leader)
      * @param applied         entries applied to the state machine here
+     * @param snapshot        the log position of this process's last snapshot (taken or installed);
+     *                        -1 if the state machine takes none
      * @param memories        per memory (index 0 unused), whether it holds the log as far as this
      *                        process knows: a leader from its term, a follower from its last read
      */
     public record Status(String role, int leader, long proposal, long highestProposal, long commitIndex, long applied,
-                         List<String> memories) {}
+                         long snapshot, List<String> memories) {}
 
     public Status status() {
         long proposal = role == Role.LEADER ? term.propNr : role == Role.RECOVERING ? recovery.propNr : 0;
@@ -282,7 +284,7 @@ public class ReplicatedLog implements Protocol {
                     : mark == Learner.RESTARTED ? "restarted empty, not caught up yet" : "not read yet");
         }
         return new Status(role.name().toLowerCase(java.util.Locale.ROOT), detector.leader(), proposal, highestSeen,
-                commit, applied, List.copyOf(memories));
+                commit, applied, compacts ? local.index() : -1, List.copyOf(memories));
     }
 
     /** Appends {@code command} if this process leads; {@code done} hears how it ended. */
