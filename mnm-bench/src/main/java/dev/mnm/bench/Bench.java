@@ -1,6 +1,6 @@
 package dev.mnm.bench;
 
-/** {@code bin/bench [simulator [seconds-per-round] | checker | kv [seconds-per-point] | failover [kills] | stability [minutes]]}: runs one benchmark, the simulator's by default. */
+/** {@code bin/bench [simulator [seconds-per-round] | checker | kv [seconds-per-point] | failover [kills] | stability [minutes] | compaction [millions]]}: runs one benchmark, the simulator's by default. */
 public final class Bench {
     private Bench() {}
 
@@ -13,8 +13,9 @@ public final class Bench {
             case "kv" -> KvBench.main(rest);
             case "failover" -> KvBench.failover(rest.length > 0 ? Integer.parseInt(rest[0]) : 20);
             case "stability" -> StabilityBench.main(rest);
+            case "compaction" -> CompactionBench.main(rest);
             default -> {
-                System.err.println("bin/bench: unknown benchmark '" + which + "': use simulator, checker, kv, failover or stability");
+                System.err.println("bin/bench: unknown benchmark '" + which + "': use simulator, checker, kv, failover, stability or compaction");
                 System.exit(2);
             }
         }
