@@ -23,6 +23,12 @@ import java.util.function.Consumer;
  * a number ≥ b0 and the value v. A commit point is a fact that stays true, so it may come from any
  * earlier read; values never do — the bug of issue 7 kind 3 was to merge slot values across reads
  * taken at different times and apply one from before the commit.
+ *
+ * <p>With compaction the register of s also holds later positions s + kS once a snapshot above s
+ * is durable ({@link Snapshots}); if Q0's memory in the read has moved on so, the other entries
+ * read for s may be older, never chosen ones, so the read stops at s ({@link Chunk#reused}) and the
+ * follower installs a snapshot instead. The same holds for a memory caught up from a snapshot at
+ * position b ({@link ReplicatedLog#base}): it holds nothing below b.
  */
 final class Learner {
     private final Env env;

@@ -21,13 +21,16 @@ import java.util.function.Consumer;
  *   <li>{@link FailureDetector}: Ω from heartbeat counters in memory (liveness only);</li>
  *   <li>{@link Recovery}: becoming leader, phase 1 of Alg. 6 over the unfinished suffix;</li>
  *   <li>{@link LeaderTerm}: the leader's append path, phase 2 per slot, one write round trip;</li>
- *   <li>{@link Learner}: followers applying what is committed.</li>
+ *   <li>{@link Learner}: followers applying what is committed;</li>
+ *   <li>{@link Snapshots}: log compaction — snapshots of the state in the memories, so that
+ *   positions reuse the slot registers.</li>
  * </ul>
  *
  * <p>Each memory holds, in region 0 (exclusive writer, initially p1; anyone may take it):
- * {@code minProp[q]} for every process q (registers 0..n−1), the log slots (registers n..n+S−1),
- * each a {@link LogEntry} (proposal number, commit point, batch of commands), and the
- * {@link #joinedRegister} (register n+S); in region 1 (everyone reads and writes) a heartbeat
+ * {@code minProp[q]} for every process q (registers 0..n−1), the log slots (registers n..n+S−1;
+ * position s in register n + s mod S), each a {@link LogEntry} (position, proposal number, commit
+ * point, batch of commands), the {@link #joinedRegister} (register n+S) and the snapshot buffers
+ * ({@link Snapshots}); in region 1 (everyone reads and writes) a heartbeat
  * counter per process.
  *
  * <p>Safety (no two processes apply different commands at a slot; an acknowledged command is
@@ -40,9 +43,13 @@ import java.util.function.Consumer;
  * committed entry behind an older one), and a leader whose phase 1 passed there copies every
  * committed slot into it and then marks it ({@link LeaderTerm#catchUp}), after which it counts
  * again. So with at most f_M memories crashed or not yet caught up, every quorum still meets every
- * commit quorum on a memory that holds the log.
+ * commit quorum on a memory that holds the log. With compaction, a register holding a later
+ * position than the one read, or a memory caught up from a snapshot above it, means the position
+ * is gone: the reader installs a snapshot instead of taking the entry the other memories hold
+ * (which may be an older, never chosen one).
  *
- * <p>Where the seeds are silent: no log recycling (a full log refuses commands); reads go through
+ * <p>Where the seeds are silent: compaction as in {@link Snapshots} when the state machine
+ * snapshots (one that does not fills the log once, then refuses commands); reads go through
  * the log; a command submitted while this process recovers, or while Ω names it and it has not
  * begun to, waits for the outcome of the recovery (commands never written are answered
  * {@code NotLeader}: certainly not applied).
