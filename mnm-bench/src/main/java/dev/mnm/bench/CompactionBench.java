@@ -34,7 +34,7 @@ final class CompactionBench {
         long total = (long) (args.length > 0 ? Double.parseDouble(args[0]) : 10) * 1_000_000;
         System.out.printf("compaction run: java %s, %d processors, %,d SETs, %d connections x %d pipelined, %,d keys, "
                 + "log of %,d slots%n", Runtime.version(), Runtime.getRuntime().availableProcessors(), total, CONNECTIONS,
-                PIPELINE, KEYS, LocalCluster.SLOTS);
+                PIPELINE, KEYS, LocalCluster.config(1).slots());
         System.out.println("| commands | s | SET/s (last million) | applied (log position) | snapshot_index | RSS MiB | heap MiB after GC |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         try (LocalCluster c = LocalCluster.start(3, 3, 0)) {

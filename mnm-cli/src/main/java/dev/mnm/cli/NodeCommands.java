@@ -140,9 +140,9 @@ final class NodeCommands {
             boolean restarted = java.nio.file.Files.exists(started);
             int n = c.processes();
             MemoryNode node = restarted
-                    ? MemoryNode.restart(id, ReplicatedLog.layout(n, LocalCluster.SLOTS), c.keys(), at,
-                            memory -> ReplicatedLog.bootRestarted(memory, n, LocalCluster.SLOTS))
-                    : MemoryNode.start(id, ReplicatedLog.layout(n, LocalCluster.SLOTS), c.keys(), at);
+                    ? MemoryNode.restart(id, ReplicatedLog.layout(n, LocalCluster.config(1).slots()), c.keys(), at,
+                            memory -> ReplicatedLog.bootRestarted(memory, n, LocalCluster.config(1).slots()))
+                    : MemoryNode.start(id, ReplicatedLog.layout(n, LocalCluster.config(1).slots()), c.keys(), at);
             java.nio.file.Files.writeString(started, "memory " + id + " of this cluster has run; it restarts empty\n");
             spec.commandLine().getOut().println("memory node " + id + " serving on " + node.address() + (restarted
                     ? " (restarted: empty, and left out of the log's quorums until the leader has copied the log into it)"
