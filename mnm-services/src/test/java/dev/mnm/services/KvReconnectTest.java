@@ -31,6 +31,24 @@ class KvReconnectTest {
         return last;
     }
 
+    /**
+     * A free port below Linux's ephemeral range (32768–60999): the process nodes keep connecting to
+     * a memory node's port before it listens, and a port from the ephemeral range can be taken by
+     * one of those connections' own source port meanwhile (a TCP self-connect).
+     */
+    static int freePortBelowEphemeral() throws java.io.IOException {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = rnd.nextInt(20_000, 32_000);
+            try (ServerSocket probe = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (java.io.IOException busy) {
+                // try another
+            }
+        }
+        throw new java.io.IOException("no free port in 20000-32000");
+    }
+
     @Test
     void processNodesStartedBeforeTheirMemoryNodesConnectWhenTheyComeUp() throws Exception {
         int n = 3;
@@ -44,9 +62,7 @@ class KvReconnectTest {
         }
         Map<Integer, InetSocketAddress> memAddr = new HashMap<>();
         for (int i = 1; i <= m; i++) {
-            try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-                memAddr.put(i, new InetSocketAddress("127.0.0.1", free.getLocalPort()));
-            }
+            memAddr.put(i, new InetSocketAddress("127.0.0.1", freePortBelowEphemeral()));
         }
         KvNode[] nodes = new KvNode[n + 1];
         MemoryNode[] mems = new MemoryNode[m + 1];
