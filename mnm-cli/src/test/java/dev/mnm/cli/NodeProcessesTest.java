@@ -114,6 +114,12 @@ class NodeProcessesTest {
                 assertThat(untilOk(base + 2, 30, "GET", "b" + k)).as("b" + k).isEqualTo("2");
             }
             assertThat(untilOk(base, 30, "GET", "c")).isEqualTo("3");
+        } catch (AssertionError | RuntimeException e) {
+            for (OsNode n : all) { // what each node said, for the failure's diagnosis
+                String out = n.output();
+                System.err.println("---- " + n + "\n" + out.substring(Math.max(0, out.length() - 6_000)));
+            }
+            throw e;
         } finally {
             for (OsNode n : all) {
                 n.close();

@@ -31,6 +31,11 @@ final class OsNode implements AutoCloseable {
         return new OsNode(p, log);
     }
 
+    @Override
+    public String toString() {
+        return log.getFileName().toString();
+    }
+
     long pid() {
         return process.pid();
     }
