@@ -98,7 +98,7 @@ final class CompactionBench {
                 out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 for (int b = 0; b < batch; b++) {
-                    String reply = line(in);
+                    String reply = LoadGenerator.line(in);
                     long v = seq + b;
                     int slot = (int) (v % own);
                     if (reply.equals("+OK")) {
@@ -132,8 +132,8 @@ final class CompactionBench {
                     String key = key(k);
                     out.write(("*2\r\n$3\r\nGET\r\n$" + key.length() + "\r\n" + key + "\r\n").getBytes(StandardCharsets.US_ASCII));
                     out.flush();
-                    String head = line(in);
-                    String value = head.startsWith("$") && !head.equals("$-1") ? line(in) : null;
+                    String head = LoadGenerator.line(in);
+                    String value = head.startsWith("$") && !head.equals("$-1") ? LoadGenerator.line(in) : null;
                     checked++;
                     if (value == null || Long.parseLong(value) < last[id][slot] - 1) {
                         wrong++;
@@ -168,18 +168,5 @@ final class CompactionBench {
             }
         }
         return 0;
-    }
-
-    static String line(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) != '\r') {
-            if (c < 0) {
-                throw new IOException("connection closed");
-            }
-            sb.append((char) c);
-        }
-        in.read();
-        return sb.toString();
     }
 }

@@ -86,6 +86,20 @@ final class LoadGenerator {
         return new Result(name, clients, set ? "SET" : "GET", ops, elapsed, all);
     }
 
+    /** One RESP line, without its CRLF. */
+    static String line(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != '\r') {
+            if (c < 0) {
+                throw new IOException("connection closed");
+            }
+            sb.append((char) c);
+        }
+        in.read();
+        return sb.toString();
+    }
+
     /** A RESP client for one connection. */
     static final class RespClient implements Client {
         private final Socket socket;
@@ -125,16 +139,7 @@ final class LoadGenerator {
         }
 
         private String readLine() throws IOException {
-            StringBuilder sb = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\r') {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                sb.append((char) c);
-            }
-            in.read();
-            return sb.toString();
+            return line(in);
         }
 
         @Override
