@@ -15,6 +15,12 @@ import org.junit.jupiter.api.Test;
 class KvCompactionTest {
     static final int SLOTS = 64;
 
+    /** The network defaults with a log of {@code slots} slots, read 16 at a time: it wraps after a few hundred commands. */
+    static ReplicatedLog.Config smallLog(int slots) {
+        ReplicatedLog.Config base = LocalCluster.config(1);
+        return new ReplicatedLog.Config(1, slots, base.heartbeat(), base.suspectAfter(), base.poll(), 16, base.idlePoll());
+    }
+
     static long field(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) {
@@ -35,10 +41,7 @@ class KvCompactionTest {
 
     @Test
     void aSmallLogServesManyTimesItsSizeAndRestartedNodesCatchUpFromSnapshots() throws Exception {
-        ReplicatedLog.Config base = LocalCluster.config(1);
-        ReplicatedLog.Config cfg = new ReplicatedLog.Config(1, SLOTS, base.heartbeat(), base.suspectAfter(), base.poll(),
-                16, base.idlePoll());
-        try (LocalCluster c = LocalCluster.start(3, 3, cfg); RespClient client = new RespClient(c.respAddress(1))) {
+        try (LocalCluster c = LocalCluster.start(3, 3, smallLog(SLOTS)); RespClient client = new RespClient(c.respAddress(1))) {
             int incrs = 0;
             for (int k = 0; k < 300; k++) {
                 assertThat(untilOk(client, "SET", "a" + k, "v" + k)).isEqualTo("OK");

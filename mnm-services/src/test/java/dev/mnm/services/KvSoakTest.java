@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mnm.check.Checker;
 import dev.mnm.check.History;
 import dev.mnm.check.Models;
+import dev.mnm.protocols.log.ReplicatedLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +19,13 @@ import org.junit.jupiter.api.Test;
  * Issue 8's soak test, about a minute: under a write load from four clients and with a CPU hog
  * (two spinning threads) beside the cluster, memory and process nodes are killed and restarted in
  * turn — a memory restarts empty and must be caught up before the next fault — and at the end
- * every acknowledged write is readable and the history is linearizable. {@code -Dsoak.seconds=N}
- * changes its length.
+ * every acknowledged write is readable and the history is linearizable. The log has {@link #SLOTS}
+ * slots, so it is compacted many times meanwhile. {@code -Dsoak.seconds=N} changes its length.
  */
 class KvSoakTest {
     static final int SECONDS = Integer.getInteger("soak.seconds", 60);
+    /** A log this small wraps every few seconds under the load, so the faults meet snapshots being taken, written and installed. */
+    static final int SLOTS = 1024;
 
     @Test
     void killsAndRestartsInTurnUnderLoadLoseNothingAcknowledged() throws Exception {
@@ -43,7 +46,9 @@ class KvSoakTest {
             }));
         }
         List<String> faults = new ArrayList<>();
-        try (LocalCluster c = LocalCluster.start(3, 3, 0)) {
+        long logEnd;
+        long snapshot;
+        try (LocalCluster c = LocalCluster.start(3, 3, KvCompactionTest.smallLog(SLOTS))) {
             List<Thread> clients = new ArrayList<>();
             for (int w = 1; w <= 4; w++) {
                 int client = w;
@@ -72,6 +77,9 @@ class KvSoakTest {
             for (Thread t : clients) {
                 t.join(30_000);
             }
+            ReplicatedLog.Status st = c.process(1).status();
+            logEnd = st.applied();
+            snapshot = st.snapshot();
             try (RespClient r = new RespClient(c.respAddress(1))) {
                 for (Map.Entry<String, String> e : acked.entrySet()) {
                     assertThat(KvReconnectTest.untilOk(r, "GET", e.getKey())).as("acknowledged SET of " + e.getKey())
@@ -82,9 +90,9 @@ class KvSoakTest {
             stop.set(true);
         }
         Checker.Result result = Checker.check(history.ops(), Models.KV, Duration.ofSeconds(120));
-        System.out.printf("soak %d s: faults %s; %d acknowledged SETs, %d operations (%d info): %s%n", SECONDS, faults,
-                ackedWrites.get(), history.ops().size(), history.ops().stream().filter(dev.mnm.check.Op::info).count(),
-                result.verdict());
+        System.out.printf("soak %d s: faults %s; %d acknowledged SETs, %d operations (%d info); log position %d on %d"
+                + " slots, last snapshot at %d: %s%n", SECONDS, faults, ackedWrites.get(), history.ops().size(),
+                history.ops().stream().filter(dev.mnm.check.Op::info).count(), logEnd, SLOTS, snapshot, result.verdict());
         if (result.verdict() != Checker.Verdict.LINEARIZABLE) {
             java.nio.file.Path file = java.nio.file.Path.of("target", "soak-history.jsonl");
             try (var w = java.nio.file.Files.newBufferedWriter(file)) {
