@@ -41,8 +41,9 @@ final class LeaderTerm {
     private final boolean countsUnconfirmed;
     /** A snapshot index known durable: positions below durable + S may be written ({@link Snapshots}). */
     private long durable;
-    /** The snapshot being written to the confirmed memories, and which of them acknowledged its header. */
-    private long writing = -1;
+    /** The snapshot being written to the confirmed memories (null if none), and which of them acknowledged its header. */
+    private Snapshots.Snapshot writing;
+    private long writingCrc;
     private boolean[] snapshotAcked;
     private int snapshotAcks;
     /** Memories waiting for a snapshot at or above {@link #durable} before their catch-up can begin. */
@@ -160,6 +161,9 @@ final class LeaderTerm {
                 copying[i] = false;
                 feeding[i] = false;
                 confirmed[i] = true;
+                if (writing != null) {
+                    sendSnapshot(i);
+                }
             });
             return;
         }
@@ -182,6 +186,34 @@ final class LeaderTerm {
         });
     }
 
+    /**
+     * Writes the snapshot being written to confirmed memory i — at its start, or when i is
+     * confirmed later — and counts its header's acknowledgement. (A memory confirmed late that did
+     * not get it could leave the snapshot short of m − f_M acknowledgements for good, and the
+     * leader waiting for it: {@code CompactionAttackLivenessTest}.)
+     */
+    private void sendSnapshot(int i) {
+        Snapshots.Snapshot s = writing;
+        Snapshots.write(env, n, log.config().slots(), i, s, writingCrc, this::naked, r -> {
+            if (over) {
+                return;
+            }
+            if (!(r instanceof Reply.Ack)) {
+                log.deposed(this);
+                return;
+            }
+            if (writing != s || snapshotAcked[i]) {
+                return;
+            }
+            snapshotAcked[i] = true;
+            if (++snapshotAcks == quorum) {
+                durable = s.index();
+                writing = null;
+                flush();
+            }
+        });
+    }
+
     /** Writes (b, base) into memory i's {@link ReplicatedLog#joinedRegister}: it holds the log from position base. */
     private void mark(int i, long base, Consumer<Reply> then) {
         env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, log.config().slots()),
@@ -196,7 +228,7 @@ final class LeaderTerm {
      * are above the durable one, and at most S / 2 apart, so in other buffers than it).
      */
     void snapshotTaken(Snapshots.Snapshot s) {
-        if (over || s.index() <= durable || s.index() <= writing) {
+        if (over || s.index() <= durable || writing != null && s.index() <= writing.index()) {
             return;
         }
         if (Snapshots.parts(s.state()) > Snapshots.PARTS_PER_BUFFER) {
@@ -204,32 +236,13 @@ final class LeaderTerm {
                     + (long) Snapshots.PARTS_PER_BUFFER * Snapshots.PART_BYTES + "): the log cannot reuse its slots");
             return;
         }
-        writing = s.index();
+        writing = s;
+        writingCrc = Snapshots.crc(s.state());
         snapshotAcked = new boolean[confirmed.length];
         snapshotAcks = 0;
-        long crc = Snapshots.crc(s.state());
         for (int i = 1; i < confirmed.length; i++) {
             if (confirmed[i]) {
-                int mem = i;
-                long index = s.index();
-                Snapshots.write(env, n, log.config().slots(), mem, s, crc, this::naked, r -> {
-                    if (over) {
-                        return;
-                    }
-                    if (!(r instanceof Reply.Ack)) {
-                        log.deposed(this);
-                        return;
-                    }
-                    if (writing != index || snapshotAcked[mem]) {
-                        return;
-                    }
-                    snapshotAcked[mem] = true;
-                    if (++snapshotAcks == quorum) {
-                        durable = index;
-                        writing = -1;
-                        flush();
-                    }
-                });
+                sendSnapshot(i);
             }
         }
         for (int i = 1; i < waitingForSnapshot.length; i++) {
@@ -285,6 +298,9 @@ final class LeaderTerm {
         confirmed[i] = true;
         for (long s : inFlight.keySet()) {
             write(i, s);
+        }
+        if (writing != null) {
+            sendSnapshot(i);
         }
     }
 

@@ -109,6 +109,10 @@ final class Learner {
             if (!log.following()) {
                 return;
             }
+            if (log.applied() != from) { // it led, or installed a snapshot, while this read was out: read again
+                schedule(0);
+                return;
+            }
             Map<Long, LogEntry> fresh = read.best;
             for (LogEntry e : fresh.values()) {
                 knownCommit = Math.max(knownCommit, e.commit());
