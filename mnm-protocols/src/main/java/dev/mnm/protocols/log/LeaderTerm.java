@@ -169,9 +169,12 @@ final class LeaderTerm {
         }
         int count = (int) Math.min(ReplicatedLog.count(from, log.config().chunk(), log.config().slots()), commit - from);
         readConfirmed(from, count, read -> {
-            if (read.reused < from + count) { // this leader reused those registers meanwhile: start again from its newer snapshot
-                copying[i] = false;
-                catchUp(i);
+            if (read.reused < from + count) { // gone: start again from a newer snapshot of this leader's, once it has one
+                waitingForSnapshot[i] = log.localSnapshot().index() == base;
+                if (!waitingForSnapshot[i]) {
+                    copying[i] = false;
+                    catchUp(i);
+                }
                 return;
             }
             for (long s = from; s < from + count; s++) {
@@ -228,6 +231,13 @@ final class LeaderTerm {
      * are above the durable one, and at most S / 2 apart, so in other buffers than it).
      */
     void snapshotTaken(Snapshots.Snapshot s) {
+        for (int i = 1; i < waitingForSnapshot.length && !over; i++) {
+            if (waitingForSnapshot[i] && s.index() >= durable) { // a catch-up waiting for a newer snapshot
+                waitingForSnapshot[i] = false;
+                copying[i] = false;
+                catchUp(i);
+            }
+        }
         if (over || s.index() <= durable || writing != null && s.index() <= writing.index()) {
             return;
         }
@@ -243,13 +253,6 @@ final class LeaderTerm {
         for (int i = 1; i < confirmed.length; i++) {
             if (confirmed[i]) {
                 sendSnapshot(i);
-            }
-        }
-        for (int i = 1; i < waitingForSnapshot.length; i++) {
-            if (waitingForSnapshot[i] && s.index() >= durable) {
-                waitingForSnapshot[i] = false;
-                copying[i] = false;
-                catchUp(i);
             }
         }
     }
