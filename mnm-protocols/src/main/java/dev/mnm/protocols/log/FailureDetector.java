@@ -18,9 +18,16 @@ import java.util.function.IntConsumer;
  * is not suspected, and otherwise the lowest-id process not suspected, so a slow leader that comes
  * back does not take leadership back.
  *
- * <p>Invariant: none for safety. Ω may be wrong for as long as it likes — several processes may
- * think they lead at once — and the log stays safe by permissions and phase 1 alone; Ω only
+ * <p>Invariant: none for safety in Ω. Ω may be wrong for as long as it likes — several processes
+ * may think they lead at once — and the log stays safe by permissions and phase 1 alone; Ω only
  * serves liveness. Start-up grace: nobody is suspected during the first ten suspicion periods.
+ *
+ * <p>One read here does serve safety: {@link #highestProposal} once {@link #hasRead}, from which a
+ * (possibly restarted) process picks a proposal number above every one it used before
+ * ({@link Recovery}). It counts only memories that hold the log (their mark, register n, is read
+ * with the minProps): a memory that restarted empty has lost the minProps, and a leader's catch-up
+ * copies every minProp into it before marking it ({@link LeaderTerm#catchUp}), so a number written
+ * on m − f_M memories that hold the log stays on m − f_M of them.
  */
 final class FailureDetector {
     private final Env env;
@@ -97,6 +104,7 @@ final class FailureDetector {
         }
         long[] max = new long[n + 1];
         long[] highestProp = new long[1];
+        int[] holding = {0};
         Pfor.run(env, quorum, it -> {
             env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.HEARTBEAT_REGION, base, n), r -> {
                 if (r instanceof Reply.Values(List<Bytes> vs)) {
@@ -105,10 +113,16 @@ final class FailureDetector {
                     }
                 }
             });
-            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n), r -> { // same round trip
-                if (r instanceof Reply.Values(List<Bytes> vs)) {
-                    for (Bytes v : vs) {
+            // same round trip: every minProp and, in register n, the joined mark
+            env.memory(it.memory(), new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n + 1), r -> {
+                if (r instanceof Reply.Values(List<Bytes> vs)
+                        && ReplicatedLog.joined(new Reply.Value(vs.get(n)))) {
+                    for (Bytes v : vs.subList(0, n)) {
                         highestProp[0] = Math.max(highestProp[0], word(v));
+                    }
+                    if (++holding[0] == quorum) { // minProps read on m − f_M memories that hold the log
+                        highestProposal = Math.max(highestProposal, highestProp[0]);
+                        hasRead = true;
                     }
                 }
                 it.done();
@@ -125,9 +139,7 @@ final class FailureDetector {
                     hintedAt[q] = -1; // it lives after all
                 }
             }
-            highestProposal = Math.max(highestProposal, highestProp[0]);
             lastReadProposal = highestProp[0];
-            hasRead = true;
             choose();
         });
         env.setTimer(cfg.heartbeat(), this::tick);

@@ -39,6 +39,8 @@ final class LeaderTerm {
     /** Memories being caught up that get every slot written, but whose acknowledgements do not count yet. */
     private final boolean[] feeding;
     private final boolean countsUnconfirmed;
+    /** Per process, the highest minProp phase 1 read on a confirmed memory ({@link Recovery#proposals}). */
+    private final long[] proposals;
     /** A snapshot index known durable: positions below durable + S may be written ({@link Snapshots}). */
     private long durable;
     /** The snapshot being written to the confirmed memories (null if none), and which of them acknowledged its header. */
@@ -70,7 +72,8 @@ final class LeaderTerm {
         }
     }
 
-    LeaderTerm(Env env, ReplicatedLog log, long propNr, boolean[] confirmed, boolean countsUnconfirmed) {
+    LeaderTerm(Env env, ReplicatedLog log, long propNr, boolean[] confirmed, long[] proposals, boolean countsUnconfirmed) {
+        this.proposals = proposals;
         this.env = env;
         this.log = log;
         this.propNr = propNr;
@@ -117,7 +120,7 @@ final class LeaderTerm {
         }
         copying[i] = true;
         if (!log.compacts()) {
-            copy(i, 0, 0);
+            copyProposals(i, () -> copy(i, 0, 0));
             return;
         }
         Snapshots.Snapshot snap = log.localSnapshot();
@@ -126,7 +129,24 @@ final class LeaderTerm {
             return;
         }
         Snapshots.write(env, n, log.config().slots(), i, snap, Snapshots.crc(snap.state()), this::naked, this::naked);
-        copy(i, snap.index(), snap.index());
+        copyProposals(i, () -> copy(i, snap.index(), snap.index()));
+    }
+
+    /**
+     * Writes into memory i, for every process, the highest minProp this leader's phase 1 read on
+     * its confirmed memories. A number some process wrote on m − f_M memories that held the log was
+     * among them (the quorums meet outside i, which did not hold it), so once i counts again that
+     * number is still on m − f_M memories that hold the log, and a restarted process reading
+     * minProps there picks a higher one ({@link FailureDetector}).
+     */
+    private void copyProposals(int i, Runnable then) {
+        for (int q = 0; q < n; q++) {
+            if (proposals[q] > 0) {
+                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, q, dev.mnm.core.Words.ofLong(proposals[q])),
+                        this::naked);
+            }
+        }
+        then.run();
     }
 
     /** Copies committed positions [from, commit) into memory i, which holds the log from {@code base}. */

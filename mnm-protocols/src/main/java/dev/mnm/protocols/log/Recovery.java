@@ -47,6 +47,8 @@ final class Recovery {
     private final int m;
     private final int quorum;
     private final boolean[] confirmed;
+    /** Per process, the highest minProp read on a confirmed memory (for {@link LeaderTerm#catchUp}). */
+    final long[] proposals;
     /** Memories that restarted empty, where b's phase 1 passed: the term copies the log into them. */
     private final boolean[] joining;
     private int confirmedCount;
@@ -71,6 +73,7 @@ final class Recovery {
         this.m = env.memories();
         this.quorum = m - log.config().fM();
         this.confirmed = new boolean[m + 1];
+        this.proposals = new long[n];
         this.joining = new boolean[m + 1];
         this.last = log.applied() - 1;
     }
@@ -138,6 +141,10 @@ final class Recovery {
         if (!ok) {
             log.recoveryFailed(this);
             return;
+        }
+        List<Bytes> vs = ((Reply.Values) r).values();
+        for (int q = 0; q < n; q++) {
+            proposals[q] = Math.max(proposals[q], FailureDetector.word(vs.get(q)));
         }
         confirmed[i] = true;
         confirmedCount++;

@@ -27,9 +27,10 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>Each memory holds, in region 0 (exclusive writer, initially p1; anyone may take it):
- * {@code minProp[q]} for every process q (registers 0..n−1), the log slots (registers n..n+S−1;
- * position s in register n + s mod S), each a {@link LogEntry} (position, proposal number, commit
- * point, batch of commands), the {@link #joinedRegister} (register n+S) and the snapshot buffers
+ * {@code minProp[q]} for every process q (registers 0..n−1), the {@link #joinedRegister} (register
+ * n, so that one read takes it with the minProps), the log slots (registers n+1..n+S; position s in
+ * register n + 1 + s mod S), each a {@link LogEntry} (position, proposal number, commit point,
+ * batch of commands), and the snapshot buffers
  * ({@link Snapshots}); in region 1 (everyone reads and writes) a heartbeat
  * counter per process.
  *
@@ -174,7 +175,7 @@ public class ReplicatedLog implements Protocol {
      * permission holder writes it.
      */
     public static int joinedRegister(int n, int slots) {
-        return n + slots;
+        return n;
     }
 
     /** What {@link #joinedRegister} holds on a memory that restarted and has not been caught up. */
@@ -198,7 +199,7 @@ public class ReplicatedLog implements Protocol {
 
     /** The slot register of log position {@code position}: positions reuse the S registers in turn. */
     static int register(int n, int slots, long position) {
-        return n + (int) (position % slots);
+        return n + 1 + (int) (position % slots);
     }
 
     /** How many of {@code want} positions from {@code from} one read takes without wrapping past the last register. */
@@ -228,7 +229,7 @@ public class ReplicatedLog implements Protocol {
             highestSeen = 1;
             boolean[] all = new boolean[env.memories() + 1];
             java.util.Arrays.fill(all, true);
-            term = new LeaderTerm(env, this, 1, all, false);
+            term = new LeaderTerm(env, this, 1, all, new long[n], false);
             term.start(applied, java.util.Map.of(), applied - 1, 0);
         }
         detector.tick();
@@ -401,7 +402,7 @@ public class ReplicatedLog implements Protocol {
 
     LeaderTerm becomeLeader(Recovery r, boolean[] confirmed) {
         role = Role.LEADER;
-        term = new LeaderTerm(env, this, r.propNr, confirmed, countsUnconfirmedMemories());
+        term = new LeaderTerm(env, this, r.propNr, confirmed, r.proposals, countsUnconfirmedMemories());
         env.note("leading with proposal " + r.propNr);
         return term;
     }

@@ -50,7 +50,7 @@ final class Snapshots {
 
     /** The first register of the buffers. */
     static int base(int n, int slots) {
-        return ReplicatedLog.joinedRegister(n, slots) + 1;
+        return n + 1 + slots;
     }
 
     static int buffer(long index, int slots) {

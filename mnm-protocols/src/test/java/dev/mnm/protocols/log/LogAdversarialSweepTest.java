@@ -27,14 +27,14 @@ import org.junit.jupiter.api.Test;
  * restarted memory before writing the slots in flight; {@code RestartAttackTest} does. Checked in every run: every pair of applied sequences (each incarnation
  * counted apart) agree where both reach — the log never forks — and every acknowledged command
  * stands at the position where its leader applied it in every sequence that reaches that far.
- * {@code -Dlog.seeds=N} changes the number of seeds, {@code -Dlog.seed=S} runs seed S alone; a
- * failure names its seed.
+ * {@code -Dlog.seeds=N} changes the number of seeds, {@code -Dlog.seed=S} runs seed S alone,
+ * {@code -Dlog.memories=5} runs with m = 5 and f_M = 2; a failure names its seed.
  */
 class LogAdversarialSweepTest {
     static final int SEEDS = Integer.getInteger("log.seeds", 2_000);
     static final int N = 3;
-    static final int M = 3;
-    static final ReplicatedLog.Config CFG = new ReplicatedLog.Config(1, 1024, 10 * Env.DELAY, 4, 5 * Env.DELAY, 64);
+    static final int M = Integer.getInteger("log.memories", 3);
+    static final ReplicatedLog.Config CFG = new ReplicatedLog.Config((M - 1) / 2, 1024, 10 * Env.DELAY, 4, 5 * Env.DELAY, 64);
 
     /** The outcome of one seed: null if it kept the log's invariants, else what broke. */
     record Result(String violation, int acknowledged) {}

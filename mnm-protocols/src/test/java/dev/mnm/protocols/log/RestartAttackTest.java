@@ -82,9 +82,10 @@ class RestartAttackTest {
             w.roundTrip(2, 3);
         }
         assertThat(logs[2].leading()).as(w.steps()).isTrue();
-        // p2 leads: slot 0 (A) in flight to M2 and M3, and to M1 with the catch-up's mark. The
-        // adversary runs M1 only until the mark has executed (the bug: the mark came first)
-        assertThat(w.pending(2, 1)).isEqualTo(2);
+        // p2 leads: slot 0 (A) in flight to M2 and M3, and to M1 with the catch-up's copies of the
+        // minProps (p1's and p2's) and its mark. The adversary runs M1 only until the mark has
+        // executed (the bug: the mark came before slot 0)
+        assertThat(w.pending(2, 1)).isEqualTo(4);
         int mark = ReplicatedLog.joinedRegister(3, CFG.slots());
         while (!ReplicatedLog.joined(new dev.mnm.core.Reply.Value(w.memory(1).peek(mark)))) {
             w.exec(2, 1);
