@@ -190,12 +190,12 @@ public final class MemoryClient implements AutoCloseable {
         ready = false;
         pending.clear();
         ch.close();
+        if (closed) { // this side closed it: nothing to report
+            return;
+        }
         if (!why.equals(lastProblem)) {
             log.warn("process {}: memory node at {} unreachable ({}); reconnecting with backoff", process, address, why);
             lastProblem = why;
-        }
-        if (closed) {
-            return;
         }
         long wait = backoff;
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
