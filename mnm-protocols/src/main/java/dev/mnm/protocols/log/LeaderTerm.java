@@ -261,9 +261,10 @@ final class LeaderTerm {
         if (over || s.index() <= durable || writing != null && s.index() <= writing.index()) {
             return;
         }
-        if (Snapshots.parts(s.state()) > Snapshots.PARTS_PER_BUFFER) {
+        if (Snapshots.parts(s.state()) > Snapshots.partsPerBuffer(log.config().slots())) {
             env.note("the state takes " + s.state().length() + " bytes, more than a snapshot holds ("
-                    + (long) Snapshots.PARTS_PER_BUFFER * Snapshots.PART_BYTES + "): the log cannot reuse its slots");
+                    + (long) Snapshots.partsPerBuffer(log.config().slots()) * Snapshots.PART_BYTES
+                    + "): the log cannot reuse its slots");
             return;
         }
         writing = s;

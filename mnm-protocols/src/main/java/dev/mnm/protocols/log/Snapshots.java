@@ -16,7 +16,7 @@ import java.util.zip.CRC32;
  * <p>With S slots, position s of the log lives in slot register s mod S, and a snapshot is taken at
  * every multiple of H = S / 2 (its <em>index</em>: the state after applying positions 0..index−1).
  * Each memory has three snapshot buffers in the log region (so only the permission holder writes
- * them); snapshot k goes to buffer (k / H) mod 3: {@link #PARTS_PER_BUFFER} part registers of at most
+ * them); snapshot k goes to buffer (k / H) mod 3: {@link #partsPerBuffer} part registers of at most
  * {@link #PART_BYTES} each, then a header register. A part carries the snapshot's index and CRC, so
  * a reader that meets parts of another snapshot (a buffer being overwritten) sees the mismatch and
  * tries again. A state machine's snapshot bytes depend only on the commands applied, so two
@@ -34,8 +34,8 @@ final class Snapshots {
 
     /** Bytes per part register. */
     static final int PART_BYTES = 256 * 1024;
-    /** Part registers per buffer: a snapshot holds at most 4096 × 256 KiB = 1 GiB. */
-    static final int PARTS_PER_BUFFER = 4096;
+    /** The most part registers per buffer: a snapshot holds at most 4096 × 256 KiB = 1 GiB. */
+    static final int MAX_PARTS = 4096;
     static final int BUFFERS = 3;
     /** Parts per read, so that one reply stays well inside a memory node's frame. */
     static final int PARTS_PER_READ = 16;
@@ -44,8 +44,17 @@ final class Snapshots {
     record Snapshot(long index, Bytes state) {}
 
     /** Registers the snapshot buffers take in the log region. */
-    static int registers() {
-        return BUFFERS * (1 + PARTS_PER_BUFFER);
+    static int registers(int slots) {
+        return BUFFERS * (1 + partsPerBuffer(slots));
+    }
+
+    /**
+     * Part registers per buffer with a log of {@code slots}: one per slot up to {@link #MAX_PARTS},
+     * so the small logs of tests and of the explorer keep small memories (a 4-slot log: snapshots
+     * up to 1 MiB).
+     */
+    static int partsPerBuffer(int slots) {
+        return Math.min(MAX_PARTS, slots);
     }
 
     /** The first register of the buffers. */
@@ -58,11 +67,11 @@ final class Snapshots {
     }
 
     static int header(int n, int slots, int buffer) {
-        return base(n, slots) + buffer * (1 + PARTS_PER_BUFFER) + PARTS_PER_BUFFER;
+        return base(n, slots) + buffer * (1 + partsPerBuffer(slots)) + partsPerBuffer(slots);
     }
 
     static int part(int n, int slots, int buffer, int k) {
-        return base(n, slots) + buffer * (1 + PARTS_PER_BUFFER) + k;
+        return base(n, slots) + buffer * (1 + partsPerBuffer(slots)) + k;
     }
 
     static int parts(Bytes state) {
@@ -81,13 +90,14 @@ final class Snapshots {
             return Bytes.of(ByteBuffer.allocate(24).putLong(index).putInt(length).putInt(parts).putLong(crc).array());
         }
 
-        static Header decode(Reply r) {
+        /** The header a read returned, or null if it is empty or names more parts than a buffer of this log holds. */
+        static Header decode(Reply r, int slots) {
             if (!(r instanceof Reply.Value(Bytes v)) || v.length() != 24) {
                 return null;
             }
             ByteBuffer b = ByteBuffer.wrap(v.toArray());
             Header h = new Header(b.getLong(), b.getInt(), b.getInt(), b.getLong());
-            return h.parts < 1 || h.parts > PARTS_PER_BUFFER || h.length < 0 ? null : h;
+            return h.parts < 1 || h.parts > partsPerBuffer(slots) || h.length < 0 ? null : h;
         }
     }
 
@@ -116,7 +126,7 @@ final class Snapshots {
         int[] answers = {0};
         for (int b = 0; b < BUFFERS; b++) {
             env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, header(n, slots, b)), r -> {
-                Header h = Header.decode(r);
+                Header h = Header.decode(r, slots);
                 if (h != null && h.index() > above && (best[0] == null || h.index() > best[0].index())) {
                     best[0] = h;
                 }

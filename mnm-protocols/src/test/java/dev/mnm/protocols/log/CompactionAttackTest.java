@@ -137,7 +137,7 @@ class CompactionAttackTest {
 
     /** The index of the snapshot whose header is in buffer b of memory i, or -1. */
     long header(int i, int b) {
-        Snapshots.Header h = Snapshots.Header.decode(new Reply.Value(w.memory(i).peek(Snapshots.header(N, S, b))));
+        Snapshots.Header h = Snapshots.Header.decode(new Reply.Value(w.memory(i).peek(Snapshots.header(N, S, b))), S);
         return h == null ? -1 : h.index();
     }
 
