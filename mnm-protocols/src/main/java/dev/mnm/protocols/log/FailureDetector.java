@@ -26,7 +26,7 @@ import java.util.function.IntConsumer;
  * (possibly restarted) process picks a proposal number above every one it used before
  * ({@link Recovery}). It counts only memories that hold the log (their mark, register n, is read
  * with the minProps): a memory that restarted empty has lost the minProps, and a leader's catch-up
- * copies every minProp into it before marking it ({@link LeaderTerm#catchUp}), so a number written
+ * copies every minProp into it before marking it ({@link CatchUp}), so a number written
  * on m − f_M memories that hold the log stays on m − f_M of them.
  */
 final class FailureDetector {

@@ -33,33 +33,28 @@ final class LeaderTerm {
     final long propNr;
     private final int n;
     private final int quorum;
-    private final boolean[] confirmed;
-    /** Memories being caught up ({@link #catchUp}). */
-    private final boolean[] copying;
-    /** Memories being caught up that get every slot written, but whose acknowledgements do not count yet. */
-    private final boolean[] feeding;
+    final boolean[] confirmed;
     private final boolean countsUnconfirmed;
     /** Per process, the highest minProp phase 1 read on a confirmed memory ({@link Recovery#proposals}). */
-    private final long[] proposals;
+    final long[] proposals;
+    private final CatchUp catchUp;
     /** A snapshot index known durable: positions below durable + S may be written ({@link Snapshots}). */
-    private long durable;
+    long durable;
     /** The snapshot being written to the confirmed memories (null if none), and which of them acknowledged its header. */
-    private Snapshots.Snapshot writing;
+    Snapshots.Snapshot writing;
     private long writingCrc;
     private boolean[] snapshotAcked;
     private int snapshotAcks;
-    /** Memories waiting for a snapshot at or above {@link #durable} before their catch-up can begin. */
-    private final boolean[] waitingForSnapshot;
-    private long commit;
+    long commit;
     private long next;
-    private boolean over;
+    boolean over;
     private int unacked;
-    private final TreeMap<Long, Slot> inFlight = new TreeMap<>();
+    final TreeMap<Long, Slot> inFlight = new TreeMap<>();
     private final ArrayDeque<Bytes> batchCommands = new ArrayDeque<>();
     private final ArrayDeque<Consumer<ReplicatedLog.Outcome>> batchDone = new ArrayDeque<>();
 
     /** One slot being written: its batch, the confirmed memories that acked, whom to tell. */
-    private static final class Slot {
+    static final class Slot {
         final Bytes batch;
         final List<Consumer<ReplicatedLog.Outcome>> dones;
         final boolean[] acked;
@@ -80,9 +75,7 @@ final class LeaderTerm {
         this.n = env.processes();
         this.quorum = env.memories() - log.config().fM();
         this.confirmed = confirmed.clone();
-        this.copying = new boolean[confirmed.length];
-        this.feeding = new boolean[confirmed.length];
-        this.waitingForSnapshot = new boolean[confirmed.length];
+        this.catchUp = new CatchUp(env, log, this);
         this.countsUnconfirmed = countsUnconfirmed;
     }
 
@@ -105,108 +98,9 @@ final class LeaderTerm {
         }
     }
 
-    /**
-     * Memory i restarted empty and b's phase 1 passed there, so b holds its permission: copy every
-     * committed slot into it — each read from m − f_M confirmed memories after it was committed
-     * (the {@link Learner}'s argument gives its chosen value) and written with b — then write b
-     * into its {@link ReplicatedLog#joinedRegister} and confirm it, which sends it the slots in
-     * flight. Per-memory order puts every copy before the mark, so whoever reads the mark and then
-     * the slots sees the whole log. If commits happen during the copy, the copy goes on until it
-     * has reached the commit point; any nak ends the term.
-     */
+    /** Memory i restarted empty and b's phase 1 passed there: copy the log into it ({@link CatchUp}). */
     void catchUp(int i) {
-        if (over || confirmed[i] || copying[i] || feeding[i]) {
-            return;
-        }
-        copying[i] = true;
-        if (!log.compacts()) {
-            copyProposals(i, () -> copy(i, 0, 0));
-            return;
-        }
-        Snapshots.Snapshot snap = log.localSnapshot();
-        if (snap.index() < durable) { // positions below durable may be gone: wait for a snapshot at or above it
-            waitingForSnapshot[i] = true;
-            return;
-        }
-        Snapshots.write(env, n, log.config().slots(), i, snap, Snapshots.crc(snap.state()), this::naked, this::naked);
-        copyProposals(i, () -> copy(i, snap.index(), snap.index()));
-    }
-
-    /**
-     * Writes into memory i, for every process, the highest minProp this leader's phase 1 read on
-     * its confirmed memories. A number some process wrote on m − f_M memories that held the log was
-     * among them (the quorums meet outside i, which did not hold it), so once i counts again that
-     * number is still on m − f_M memories that hold the log, and a restarted process reading
-     * minProps there picks a higher one ({@link FailureDetector}).
-     */
-    private void copyProposals(int i, Runnable then) {
-        for (int q = 0; q < n; q++) {
-            if (proposals[q] > 0) {
-                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, q, dev.mnm.core.Words.ofLong(proposals[q])),
-                        this::naked);
-            }
-        }
-        then.run();
-    }
-
-    /** Copies committed positions [from, commit) into memory i, which holds the log from {@code base}. */
-    private void copy(int i, long from, long base) {
-        if (over) {
-            return;
-        }
-        if (from >= commit) {
-            // Everything committed is on its way; now the slots in flight (phase 1 adopted ones
-            // among them, which an earlier leader may have committed), and every later slot, are
-            // written to i too — all before the mark, which per-memory order executes last. Its
-            // acknowledgements count only once the mark is there.
-            if (!log.catchUpMarksLast()) { // the bug put back: mark, then confirm (slots in flight after the mark)
-                mark(i, base, this::naked);
-                copying[i] = false;
-                confirmLate(i);
-                return;
-            }
-            feeding[i] = true;
-            for (long s : inFlight.keySet()) {
-                write(i, s);
-            }
-            mark(i, base, r -> {
-                if (over) {
-                    return;
-                }
-                if (!(r instanceof Reply.Ack)) {
-                    log.deposed(this);
-                    return;
-                }
-                env.note("memory " + i + " restarted empty; the log is copied into it, it counts again");
-                copying[i] = false;
-                feeding[i] = false;
-                confirmed[i] = true;
-                if (writing != null) {
-                    sendSnapshot(i);
-                }
-            });
-            return;
-        }
-        int count = (int) Math.min(ReplicatedLog.count(from, log.config().chunk(), log.config().slots()), commit - from);
-        readConfirmed(from, count, read -> {
-            if (read.reused < from + count) { // gone: start again from a newer snapshot of this leader's, once it has one
-                waitingForSnapshot[i] = log.localSnapshot().index() == base;
-                if (!waitingForSnapshot[i]) {
-                    copying[i] = false;
-                    catchUp(i);
-                }
-                return;
-            }
-            for (long s = from; s < from + count; s++) {
-                LogEntry e = read.best.get(s);
-                if (e == null) { // cannot be: a committed slot is on every quorum of memories holding the log
-                    throw new IllegalStateException("committed slot " + s + " missing from a quorum read");
-                }
-                env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, log.config().slots(), s),
-                        new LogEntry(s, propNr, commit, e.command()).encode()), this::naked);
-            }
-            copy(i, from + count, base);
-        });
+        catchUp.start(i);
     }
 
     /**
@@ -215,7 +109,7 @@ final class LeaderTerm {
      * not get it could leave the snapshot short of m − f_M acknowledgements for good, and the
      * leader waiting for it: {@code CompactionAttackLivenessTest}.)
      */
-    private void sendSnapshot(int i) {
+    void sendSnapshot(int i) {
         Snapshots.Snapshot s = writing;
         Snapshots.write(env, n, log.config().slots(), i, s, writingCrc, this::naked, r -> {
             if (over) {
@@ -237,12 +131,6 @@ final class LeaderTerm {
         });
     }
 
-    /** Writes (b, base) into memory i's {@link ReplicatedLog#joinedRegister}: it holds the log from position base. */
-    private void mark(int i, long base, Consumer<Reply> then) {
-        env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, log.config().slots()),
-                ReplicatedLog.mark(propNr, base)), then);
-    }
-
     /**
      * This process took the snapshot {@code s} (at a multiple of S / 2): if it is above the durable
      * one, write it to every confirmed memory; once m − f_M acknowledge its header it is durable and
@@ -251,13 +139,7 @@ final class LeaderTerm {
      * are above the durable one, and at most S / 2 apart, so in other buffers than it).
      */
     void snapshotTaken(Snapshots.Snapshot s) {
-        for (int i = 1; i < waitingForSnapshot.length && !over; i++) {
-            if (waitingForSnapshot[i] && s.index() >= durable) { // a catch-up waiting for a newer snapshot
-                waitingForSnapshot[i] = false;
-                copying[i] = false;
-                catchUp(i);
-            }
-        }
+        catchUp.snapshotTaken(s);
         if (over || s.index() <= durable || writing != null && s.index() <= writing.index()) {
             return;
         }
@@ -278,14 +160,14 @@ final class LeaderTerm {
         }
     }
 
-    private void naked(Reply r) {
+    void naked(Reply r) {
         if (!over && !(r instanceof Reply.Ack)) {
             log.deposed(this);
         }
     }
 
     /** Positions [from, from + count) read from m − f_M confirmed memories ({@link Learner.Chunk}). */
-    private void readConfirmed(long from, int count, Consumer<Learner.Chunk> then) {
+    void readConfirmed(long from, int count, Consumer<Learner.Chunk> then) {
         Learner.Chunk best = new Learner.Chunk(from, log.stopsAtReusedPositions());
         int[] answers = {0};
         for (int j = 1; j < confirmed.length; j++) {
@@ -310,7 +192,7 @@ final class LeaderTerm {
 
     /** What this term knows of memory i, for operators. */
     String memoryState(int i) {
-        return confirmed[i] ? "holds the log" : copying[i] || feeding[i] ? "restarted empty, being caught up"
+        return confirmed[i] ? "holds the log" : catchUp.under(i) ? "restarted empty, being caught up"
                 : "not confirmed by this leader's phase 1";
     }
 
@@ -366,13 +248,13 @@ final class LeaderTerm {
         inFlight.put(s, new Slot(batch, dones, env.memories()));
         unacked++;
         for (int i = 1; i <= env.memories(); i++) {
-            if (confirmed[i] || feeding[i] || countsUnconfirmed) {
+            if (confirmed[i] || catchUp.feeding(i) || countsUnconfirmed) {
                 write(i, s);
             }
         }
     }
 
-    private void write(int i, long s) {
+    void write(int i, long s) {
         Slot slot = inFlight.get(s);
         Bytes entry = new LogEntry(s, propNr, commit, slot.batch).encode();
         env.memory(i, new MemoryOp.Write(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, log.config().slots(), s), entry), r -> {

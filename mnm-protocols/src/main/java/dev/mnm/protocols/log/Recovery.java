@@ -47,7 +47,7 @@ final class Recovery {
     private final int m;
     private final int quorum;
     private final boolean[] confirmed;
-    /** Per process, the highest minProp read on a confirmed memory (for {@link LeaderTerm#catchUp}). */
+    /** Per process, the highest minProp read on a confirmed memory (for {@link CatchUp}). */
     final long[] proposals;
     /** Memories that restarted empty, where b's phase 1 passed: the term copies the log into them. */
     private final boolean[] joining;
@@ -115,7 +115,7 @@ final class Recovery {
      * Memory i finished phase 1 (lines 15–18). A memory that restarted empty ({@code holdsLog}
      * false) is neither confirmed nor a reason to stop: its minProp registers are empty, so they
      * say nothing, and its slots would hide committed entries; it counts only once the term has
-     * copied the log into it ({@link LeaderTerm#catchUp}).
+     * copied the log into it ({@link CatchUp}).
      */
     private void phase1Done(int i, boolean wrote, Reply r, boolean holdsLog) {
         if (over) {

@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  *   <li>{@link FailureDetector}: Ω from heartbeat counters in memory (liveness only);</li>
  *   <li>{@link Recovery}: becoming leader, phase 1 of Alg. 6 over the unfinished suffix;</li>
  *   <li>{@link LeaderTerm}: the leader's append path, phase 2 per slot, one write round trip;</li>
+ *   <li>{@link CatchUp}: the leader copying the log into a memory that restarted empty;</li>
  *   <li>{@link Learner}: followers applying what is committed;</li>
  *   <li>{@link Snapshots}: log compaction — snapshots of the state in the memories, so that
  *   positions reuse the slot registers.</li>
@@ -42,7 +43,7 @@ import java.util.function.Consumer;
  * at start. A memory that restarted empty boots marked {@link #RESTARTED} with its log region
  * write-locked; phase 1 and followers leave it out of their quorums (its empty slots could hide a
  * committed entry behind an older one), and a leader whose phase 1 passed there copies every
- * committed slot into it and then marks it ({@link LeaderTerm#catchUp}), after which it counts
+ * committed slot into it and then marks it ({@link CatchUp}), after which it counts
  * again. So with at most f_M memories crashed or not yet caught up, every quorum still meets every
  * commit quorum on a memory that holds the log. With compaction, a register holding a later
  * position than the one read, or a memory caught up from a snapshot above it, means the position
