@@ -15,6 +15,27 @@ import org.junit.jupiter.api.io.TempDir;
  * and SIGSTOP of the leader while a follower holds a request (issue 8 item 3).
  */
 class NodeProcessesTest {
+    /** The INFO bulk string of the node at {@code port}, or "" if it does not answer. */
+    static String info(int port) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(5_000);
+            s.getOutputStream().write("*1\r\n$4\r\nINFO\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            StringBuilder head = new StringBuilder();
+            for (int c = in.read(); c != '\n' && c >= 0; c = in.read()) {
+                head.append((char) c);
+            }
+            if (!head.toString().startsWith("$")) {
+                return "";
+            }
+            byte[] body = new byte[Integer.parseInt(head.toString().trim().substring(1))];
+            in.readFully(body);
+            return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NumberFormatException e) {
+            return "";
+        }
+    }
+
     /** Sends until the reply is not an error (at most {@code seconds}); the last reply. */
     static String untilOk(int port, double seconds, String... cmd) throws Exception {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
@@ -104,10 +125,24 @@ class NodeProcessesTest {
             for (int k = 0; k < 20; k++) {
                 assertThat(untilOk(base + 1, 30, "SET", "b" + k, "2")).isEqualTo("+OK");
             }
-            Thread.sleep(2_000); // reconnected; the leader's next writes find M1 marked and a new phase 1 copies the log in
-            assertThat(untilOk(base + 1, 30, "SET", "c", "3")).isEqualTo("+OK");
+            for (int k = 0; k < 300 && !mems[1].output().contains("serving"); k++) {
+                Thread.sleep(100); // a JVM on a busy machine may take seconds to start
+            }
             assertThat(mems[1].output()).contains("restarted: empty");
-            Thread.sleep(3_000); // the copy into M1 started with that write; M2 must live until it is done (f_M = 1)
+            // M1 is back, empty: the leader's next write there is refused and a new phase 1 copies
+            // the log in. M2 must live until that is done (f_M = 1): write until some leader says so.
+            String caughtUp = null;
+            for (int k = 0; k < 60 && caughtUp == null; k++) {
+                assertThat(untilOk(base + 1, 30, "SET", "c", "3")).isEqualTo("+OK");
+                for (int p = 0; p < 3 && caughtUp == null; p++) {
+                    String info = info(base + p);
+                    if (info.contains("role:leader") && info.contains("memory_1:ok, holds the log")) {
+                        caughtUp = info;
+                    }
+                }
+                Thread.sleep(caughtUp == null ? 500 : 0);
+            }
+            assertThat(caughtUp).as("a leader reports M1 caught up").isNotNull();
             mems[2].kill();
             for (int k = 0; k < 20; k++) {
                 assertThat(untilOk(base + 2, 30, "GET", "a" + k)).as("a" + k).isEqualTo("1");
