@@ -71,6 +71,8 @@ public final class MemoryClient implements AutoCloseable {
     private Channel channel;
     private boolean ready;
     private boolean closed;
+    /** Told (on the executor) when the memory node turns out to have restarted; null if nobody listens. */
+    private Runnable onRestart;
     /** The memory node's incarnation at the first authentication; 0 before. */
     private long incarnation;
     private long backoff = MIN_BACKOFF_MILLIS;
@@ -202,6 +204,11 @@ public final class MemoryClient implements AutoCloseable {
         nextAttempt = group.schedule((Runnable) this::connect, wait, TimeUnit.MILLISECONDS);
     }
 
+    /** {@code r} runs on the executor whenever the memory node turns out to be a new incarnation (it restarted empty). */
+    public synchronized void onRestart(Runnable r) {
+        onRestart = r;
+    }
+
     /** If the client is waiting out a backoff, tries again now (a client is waiting for the memory). */
     public synchronized void hurry() {
         if (channel == null && nextAttempt != null && nextAttempt.cancel(false)) {
@@ -219,6 +226,9 @@ public final class MemoryClient implements AutoCloseable {
                     + "leaves out of every quorum until its leader has copied the log into it", process, address,
                     Long.toHexString(incarnation), Long.toHexString(nodeIncarnation));
             queued.clear(); // issued to the old memory: lost with it, never answered (as in the simulator)
+            if (onRestart != null) {
+                executor.execute(onRestart);
+            }
         }
         incarnation = nodeIncarnation;
         ready = true;

@@ -77,6 +77,10 @@ public final class KvNode implements AutoCloseable {
         } else {
             this.replica = new ReplicatedLog(new NetEnv(id, n, memories, thread), cfg, state);
             this.path = new CommandPath(id, fM, thread, group, memories, replica, peers);
+            for (int i = 1; i <= m; i++) {
+                int memory = i;
+                memories[i].onRestart(() -> replica.memoryRestarted(memory)); // a leader catches it up now
+            }
             thread.execute(replica::start);
         }
         try {

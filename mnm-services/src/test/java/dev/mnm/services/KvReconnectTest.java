@@ -149,4 +149,41 @@ class KvReconnectTest {
             }
         }
     }
+
+    /**
+     * Found by a new user's trial: a leader elected while memory 2 was down never caught it up once
+     * it came back — its phase 1 there was lost with the old memory, so the memory was never
+     * confirmed, no write went to it, and none was refused. Now the restart is a hint
+     * ({@link dev.mnm.protocols.log.ReplicatedLog#memoryRestarted}) on which the leader runs phase 1
+     * there again.
+     */
+    @Test
+    void aLeaderElectedWhileAMemoryWasDownCatchesItUpWhenItReturns() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0)) {
+            try (RespClient client = new RespClient(c.respAddress(2))) {
+                assertThat(untilOk(client, "SET", "a", "1")).isEqualTo("OK");
+            }
+            c.killMemory(2);
+            c.killProcess(1); // p2 or p3 leads now, with M2 down: its phase 1 there waits
+            try (RespClient client = new RespClient(c.respAddress(3))) {
+                assertThat(untilOk(client, "SET", "b", "2")).isEqualTo("OK");
+                c.restartMemory(2);
+                String info = "";
+                for (int k = 0; k < 100 && !info.contains("memory_2:ok, holds the log"); k++) {
+                    Thread.sleep(100);
+                    assertThat(untilOk(client, "SET", "c" + k, "3")).isEqualTo("OK");
+                    int leader = c.process(2).leading() ? 2 : 3;
+                    try (RespClient l = new RespClient(c.respAddress(leader))) {
+                        info = l.call("INFO", "replication");
+                    }
+                }
+                assertThat(info).as("the leader's view of M2 after its restart").contains("memory_2:ok, holds the log");
+            }
+            c.killMemory(3); // M1 and M2 hold the log now
+            try (RespClient client = new RespClient(c.respAddress(3))) {
+                assertThat(untilOk(client, "GET", "a")).isEqualTo("1");
+                assertThat(untilOk(client, "GET", "b")).isEqualTo("2");
+            }
+        }
+    }
 }

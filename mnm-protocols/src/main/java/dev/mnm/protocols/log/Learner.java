@@ -250,15 +250,36 @@ final class Learner {
 
     /**
      * Reads memory i's {@link ReplicatedLog#joinedRegister}, then the registers of positions
-     * [from, from + count), which must not wrap: per-memory order keeps the mark first, so if it
-     * said the memory holds the log, the memory still held it when the slots were read. Every read
-     * of slot values goes through here.
+     * [from, from + count) (count ≤ S): per-memory order keeps the mark first, so if it said the
+     * memory holds the log, the memory still held it when the slots were read. A range that passes
+     * the last slot register goes on at the first, in a second read right after. (Reading only to
+     * the last register left a follower stuck just before each wrap: it learns the commit point
+     * from later entries, and never read one.) Every read of slot values goes through here.
      */
     static void readMarked(Env env, int i, int n, int slots, long from, int count, MarkedRead then) {
         Reply[] mark = new Reply[1];
         env.memory(i, new MemoryOp.Read(ReplicatedLog.LOG_REGION, ReplicatedLog.joinedRegister(n, slots)),
                 j -> mark[0] = j);
-        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, slots, from), count),
-                r -> then.accept(ReplicatedLog.joined(mark[0]), ReplicatedLog.base(mark[0]), r));
+        int first = (int) Math.min(count, slots - from % slots);
+        if (first == count) {
+            env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, slots, from), count),
+                    r -> then.accept(ReplicatedLog.joined(mark[0]), ReplicatedLog.base(mark[0]), r));
+            return;
+        }
+        Reply[] head = new Reply[1];
+        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, slots, from), first),
+                r -> head[0] = r);
+        env.memory(i, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, ReplicatedLog.register(n, slots, from + first),
+                count - first), r -> {
+            Reply both = r;
+            if (head[0] instanceof Reply.Values(List<Bytes> a) && r instanceof Reply.Values(List<Bytes> b)) {
+                List<Bytes> all = new java.util.ArrayList<>(a);
+                all.addAll(b);
+                both = new Reply.Values(all);
+            } else if (!(head[0] instanceof Reply.Values)) {
+                both = head[0];
+            }
+            then.accept(ReplicatedLog.joined(mark[0]), ReplicatedLog.base(mark[0]), both);
+        });
     }
 }

@@ -80,30 +80,45 @@ final class Recovery {
 
     void start() {
         for (int i = 1; i <= m; i++) {
-            int mem = i;
-            env.memory(mem, new MemoryOp.ChangePermission(ReplicatedLog.LOG_REGION,          // line 13
-                    Permission.exclusiveWriter(env.self(), n)), a -> {
+            phase1(i);
+        }
+    }
+
+    /**
+     * Memory i restarted (a hint from the runtime: what was issued to the old memory is lost with
+     * it): run phase 1 there again, so that a leader catches it up without waiting for a write to
+     * be refused there. Liveness only: a second phase 1 on one memory is as safe as a late one.
+     */
+    void probe(int i) {
+        if (!over && !confirmed[i]) {
+            phase1(i);
+        }
+    }
+
+    /** Lines 13–15 on memory {@code mem}, one operation at a time, then its joined mark. */
+    private void phase1(int mem) {
+        env.memory(mem, new MemoryOp.ChangePermission(ReplicatedLog.LOG_REGION,          // line 13
+                Permission.exclusiveWriter(env.self(), n)), a -> {
+            if (over) {
+                return;
+            }
+            env.memory(mem, new MemoryOp.Write(ReplicatedLog.LOG_REGION, env.self() - 1,   // line 14
+                    Words.ofLong(propNr)), w -> {
                 if (over) {
                     return;
                 }
-                env.memory(mem, new MemoryOp.Write(ReplicatedLog.LOG_REGION, env.self() - 1,   // line 14
-                        Words.ofLong(propNr)), w -> {
-                    if (over) {
-                        return;
-                    }
-                    boolean wrote = w instanceof Reply.Ack;
-                    env.memory(mem, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n),     // line 15
-                            r -> {
-                                if (over) {
-                                    return;
-                                }
-                                env.memory(mem, new MemoryOp.Read(ReplicatedLog.LOG_REGION,
-                                        ReplicatedLog.joinedRegister(n, log.config().slots())),
-                                        j -> phase1Done(mem, wrote, r, ReplicatedLog.joined(j)));
-                            });
-                });
+                boolean wrote = w instanceof Reply.Ack;
+                env.memory(mem, new MemoryOp.ReadRange(ReplicatedLog.LOG_REGION, 0, n),     // line 15
+                        r -> {
+                            if (over) {
+                                return;
+                            }
+                            env.memory(mem, new MemoryOp.Read(ReplicatedLog.LOG_REGION,
+                                    ReplicatedLog.joinedRegister(n, log.config().slots())),
+                                    j -> phase1Done(mem, wrote, r, ReplicatedLog.joined(j)));
+                        });
             });
-        }
+        });
     }
 
     /** Ends this attempt (a higher number was seen, or the process stopped leading). */
@@ -118,7 +133,7 @@ final class Recovery {
      * copied the log into it ({@link CatchUp}).
      */
     private void phase1Done(int i, boolean wrote, Reply r, boolean holdsLog) {
-        if (over) {
+        if (over || confirmed[i]) {
             return;
         }
         if (!holdsLog && log.excludesRestartedMemories()) {

@@ -203,9 +203,13 @@ public class ReplicatedLog implements Protocol {
         return n + 1 + (int) (position % slots);
     }
 
-    /** How many of {@code want} positions from {@code from} one read takes without wrapping past the last register. */
+    /**
+     * How many of {@code want} positions from {@code from} one read takes: at most a whole turn of
+     * the registers (a read that passes the last register goes on at the first,
+     * {@link Learner#readMarked}).
+     */
     static int count(long from, int want, int slots) {
-        return (int) Math.min(want, slots - from % slots);
+        return Math.min(want, slots);
     }
 
     /** Whether a read of {@link #joinedRegister} says the memory holds the log. */
@@ -259,6 +263,17 @@ public class ReplicatedLog implements Protocol {
      */
     public void hint(int q) {
         detector.hint(q);
+    }
+
+    /**
+     * A hint from the runtime that memory {@code i} restarted — a new, empty memory, which lost
+     * whatever this process had issued to the old one: a leader (or a process recovering) runs
+     * phase 1 on it again, which leads to its catch-up ({@link CatchUp}). Liveness only.
+     */
+    public void memoryRestarted(int i) {
+        if (recovery != null && role != Role.FOLLOWER) {
+            recovery.probe(i);
+        }
     }
 
     /** Entries applied so far. */
