@@ -404,6 +404,11 @@ public class ReplicatedLog implements Protocol {
 
     /** Ω names {@code leader} (the failure detector's verdict; a test may play Ω itself). */
     void onOmega(int leader) {
+        if (role == Role.LEADER && detector.highestProposal() > term.propNr) {
+            // its phase 1 took the permission on a memory before writing that number there: the next write
+            // here would be refused anyway; step down now rather than claim to lead until then
+            deposed(term, "a higher proposal number, " + detector.highestProposal() + ", is in the minProps");
+        }
         if (leader == env.self() && role == Role.FOLLOWER && (detector.hasRead() || !waitsForFirstRead())) {
             saw(detector.highestProposal());
             long k = highestSeen / n;
@@ -455,10 +460,14 @@ public class ReplicatedLog implements Protocol {
     }
 
     void deposed(LeaderTerm t) {
+        deposed(t, "a write was refused (another process took the write permission, or the memory restarted empty)");
+    }
+
+    private void deposed(LeaderTerm t, String why) {
         if (t != term || role != Role.LEADER) {
             return;
         }
-        env.note("deposed: a write was refused (another process took the write permission, or the memory restarted empty)");
+        env.note("deposed: " + why);
         if (recovery != null) {
             recovery.abandon();
             recovery = null;
