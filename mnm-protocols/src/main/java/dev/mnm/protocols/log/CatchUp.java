@@ -135,7 +135,7 @@ final class CatchUp {
             });
             return;
         }
-        int count = (int) Math.min(ReplicatedLog.count(from, log.config().chunk(), log.config().slots()), term.commit - from);
+        int count = (int) Math.min(ReplicatedLog.count(log.config().chunk(), log.config().slots()), term.commit - from);
         term.readConfirmed(from, count, read -> {
             if (read.reused < from + count) { // gone: start again from a newer snapshot of this leader's, once it has one
                 waitingForSnapshot[i] = log.localSnapshot().index() == base;

@@ -232,7 +232,7 @@ final class Learner {
      */
     static void read(Env env, int n, int quorum, ReplicatedLog.Config cfg, long from, int span, boolean excludeRestarted,
                      boolean stopsAtReused, byte[] marks, Consumer<Chunk> then) {
-        int count = ReplicatedLog.count(from, span, cfg.slots());
+        int count = ReplicatedLog.count(span, cfg.slots());
         Chunk chunk = new Chunk(from, stopsAtReused);
         Pfor.run(env, quorum, it -> readMarked(env, it.memory(), n, cfg.slots(), from, count, (holdsLog, base, r) -> {
             marks[it.memory()] = holdsLog ? HOLDS_LOG : RESTARTED;

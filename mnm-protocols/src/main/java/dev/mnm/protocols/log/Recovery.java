@@ -173,7 +173,7 @@ final class Recovery {
     }
 
     private void readChunk(long from) {
-        count = ReplicatedLog.count(from, log.config().chunk(), log.config().slots());
+        count = ReplicatedLog.count(log.config().chunk(), log.config().slots());
         if (!log.compacts() && from >= log.config().slots()) {
             finish();
             return;

@@ -204,11 +204,10 @@ public class ReplicatedLog implements Protocol {
     }
 
     /**
-     * How many of {@code want} positions from {@code from} one read takes: at most a whole turn of
-     * the registers (a read that passes the last register goes on at the first,
-     * {@link Learner#readMarked}).
+     * How many of {@code want} positions one read takes: at most a whole turn of the registers (a
+     * read that passes the last register goes on at the first, {@link Learner#readMarked}).
      */
-    static int count(long from, int want, int slots) {
+    static int count(int want, int slots) {
         return Math.min(want, slots);
     }
 

@@ -39,10 +39,6 @@ class LogAdversarialSweepTest {
     /** The outcome of one seed: null if it kept the log's invariants, else what broke. */
     record Result(String violation, int acknowledged) {}
 
-    static Result run(long seed, BiFunction<Env, ReplicatedLog.StateMachine, ReplicatedLog> factory) {
-        return run(seed, CFG.slots(), false, factory);
-    }
-
     /**
      * One seed with a log of {@code slots} slots; with {@code snapshots}, each replica's state
      * machine snapshots its whole applied sequence, so the log reuses its slots and a replica that
