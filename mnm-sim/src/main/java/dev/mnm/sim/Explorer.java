@@ -124,11 +124,15 @@ public final class Explorer {
      * @param stateLimitHit  whether the search stopped at the state limit
      * @param continuations  fair continuations run to judge termination
      * @param counterexample the first violation found, replayable
+     * @param delays         for a {@link DelayBoundedExplorer} search, the most delays on a path; −1 for this search
      */
     public record Result(SimConfig setup, Bounds bounds, long states, long transitions, int maxDepth, long cutByDepth,
                          long heldBack, boolean stateLimitHit, long continuations, Duration elapsed,
-                         Optional<Replay.Outcome> counterexample) {
-        /** Whether every state within the fault and Ω bounds was visited: no path was cut by another bound. */
+                         Optional<Replay.Outcome> counterexample, int delays) {
+        /**
+         * Whether every state within the fault and Ω bounds (and the delay bound, if any) was
+         * visited: no path was cut by another bound.
+         */
         public boolean complete() {
             return cutByDepth == 0 && heldBack == 0 && !stateLimitHit && counterexample.isEmpty();
         }
@@ -138,11 +142,12 @@ public final class Explorer {
                     : complete() ? "complete (no path cut by a bound)"
                     : "incomplete: " + cutByDepth + " paths cut by the depth bound, " + heldBack
                             + " steps held back by the emission bound" + (stateLimitHit ? ", stopped at the state limit" : "");
-            return String.format("explore %s  n=%d m=%d f_P=%d f_M=%d%nbounds: %s%n"
+            return String.format("explore %s  n=%d m=%d f_P=%d f_M=%d%nbounds: %s%s%n"
                             + "states: %d distinct, %d transitions, max depth %d, %d fair continuations, %.1f s%n"
                             + "search: %s%n",
                     setup.algorithm().name(), setup.processes(), setup.memories(), setup.fP(), setup.fM(), bounds,
-                    states, transitions, maxDepth, continuations, elapsed.toNanos() / 1e9, search);
+                    delays < 0 ? "" : ", ≤" + delays + " delays from the oldest-first order", states, transitions,
+                    maxDepth, continuations, elapsed.toNanos() / 1e9, search);
         }
     }
 
@@ -186,7 +191,7 @@ public final class Explorer {
         }
         return new Result(setup, bounds, e.visited.size(), e.transitions, e.maxDepth, e.cutByDepth, e.heldBack,
                 e.stateLimitHit, e.continuations, Duration.ofNanos(System.nanoTime() - start),
-                Optional.ofNullable(e.found));
+                Optional.ofNullable(e.found), -1);
     }
 
     /** Explores below the current state, with the world in place there. */

@@ -7,6 +7,7 @@ import dev.mnm.core.ConsensusAlgorithm;
 import dev.mnm.core.LegalChange;
 import dev.mnm.core.MemoryLayout;
 import dev.mnm.core.Permission;
+import dev.mnm.sim.DelayBoundedExplorer;
 import dev.mnm.sim.Explorer;
 import dev.mnm.sim.Replay;
 import dev.mnm.sim.Schedule;
@@ -115,6 +116,56 @@ class ExplorerTest {
     @Test
     void catchesProtectedMemoryPaxosThatIgnoresPhaseOne() {
         caught(PMP_IGNORES_PHASE_1, 2, 3, Explorer.Bounds.none().withLeaderChanges(1).withEmissions(16), "agreement");
+    }
+
+    static final ConsensusAlgorithm PMP_UNCONFIRMED_ACKS = new Algorithms.Spec("pmp-unconfirmed-acks", false,
+            Algorithms.PROTECTED_MEMORY_PAXOS::memoryLayout, (env, input, fM) -> new ProtectedMemoryPaxos(env, input, fM) {
+                @Override
+                boolean waitsForConfirmation() {
+                    return false;
+                }
+            });
+
+    /**
+     * The bounds of the delay-bounded searches: n = 3 and m = 3, one process crash (also before
+     * anything happens), two Ω changes (two processes that each believe they lead), one attempt each
+     * (12 operations), paths of at most 45 steps.
+     */
+    static final Explorer.Bounds DUEL = Explorer.Bounds.none().withCrashes(1, 0).withLeaderChanges(2).withEmissions(12)
+            .withDepth(45).withMaxStates(20_000_000).withLiveness(false);
+
+    private static Explorer.Result delayBounded(ConsensusAlgorithm a, int n, int m, Explorer.Bounds b, int delays) {
+        return DelayBoundedExplorer.iterate(SimConfig.of(a, n, m), b, delays, System.out::print);
+    }
+
+    /** Issue 7's schedule A, found without being told: the mutant that counts acks from unconfirmed memories. */
+    @Test
+    void theDelayBoundedSearchFindsScheduleAByItself() {
+        Explorer.Result r = delayBounded(PMP_UNCONFIRMED_ACKS, 3, 3, DUEL, 3);
+        r.counterexample().ifPresent(c -> System.out.print(c.report()));
+        assertThat(r.counterexample()).isPresent();
+        Replay.Outcome c = r.counterexample().orElseThrow();
+        assertThat(c.violation().orElseThrow()).startsWith("agreement");
+        assertThat(Replay.run(c.setup(), Schedule.parse(c.schedule().encode())).violation()).isEqualTo(c.violation());
+        assertThat(c.replayCommand()).startsWith("./mnm explore --protocol pmp-unconfirmed-acks");
+    }
+
+    @ParameterizedTest(name = "{0} n={1} m={2}")
+    @CsvSource({"paxos, 3, 0", "disk-paxos, 3, 3", "protected-memory-paxos, 3, 3"})
+    void theDelayBoundedSearchFindsNoViolationInTheAlgorithms(String name, int n, int m) {
+        Explorer.Result r = delayBounded(Algorithms.byName(name).orElseThrow(), n, m, DUEL.withLiveness(true), 2);
+        assertThat(r.counterexample()).isEmpty();
+        assertThat(r.stateLimitHit()).isFalse();
+    }
+
+    @Test
+    void theDelayBoundedSearchCatchesEveryConsensusMutant() {
+        for (ConsensusAlgorithm mutant : java.util.List.of(PAXOS_IGNORES_PROMISES, DISK_PAXOS_NO_SECOND_READ,
+                PMP_IGNORES_PHASE_1, PMP_NO_PERMISSION)) {
+            int m = mutant == PAXOS_IGNORES_PROMISES ? 0 : 3;
+            Explorer.Result r = delayBounded(mutant, 3, m, DUEL.withLiveness(true), 3);
+            assertThat(r.counterexample()).as(mutant.name()).isPresent();
+        }
     }
 
     @Test
