@@ -45,6 +45,11 @@ final class Learner {
     final byte[] marks;
     /** Slots per read ({@link #adaptSpan}). */
     private int span;
+    /**
+     * How far past the applied point the next read starts: 0, or while every slot read held an
+     * entry and none carried a commit point above the applied one, a span further each read.
+     */
+    private long ahead;
     /** The next read, if one is scheduled. */
     private Env.Timer next;
     /** Only the mutant of {@link ReplicatedLog#learnsFromOneRead()} keeps entries across reads. */
@@ -104,18 +109,38 @@ final class Learner {
         polling = true;
         long from = log.applied();
         long committedBefore = knownCommit;
-        read(env, n, quorum, log.config(), from, span, log.excludesRestartedMemories(), log.stopsAtReusedPositions(), marks, read -> {
+        long at = from + ahead;
+        read(env, n, quorum, log.config(), at, span, log.excludesRestartedMemories(), log.stopsAtReusedPositions(), marks, read -> {
             polling = false;
             if (!log.following()) {
                 return;
             }
             if (log.applied() != from) { // it led, or installed a snapshot, while this read was out: read again
+                ahead = 0;
                 schedule(0);
                 return;
             }
             Map<Long, LogEntry> fresh = read.best;
             for (LogEntry e : fresh.values()) {
                 knownCommit = Math.max(knownCommit, e.commit());
+            }
+            boolean full = fresh.size() == span && read.reused >= at + span;
+            if (ahead > 0) { // a read only for a commit point (values come from a read that starts after it is known)
+                boolean found = knownCommit > from;
+                ahead = found || !full ? 0 : ahead + span;
+                if (!found && ahead == 0) { // the end of the log, and nothing committed: idle
+                    ReplicatedLog.Config cfg = log.config();
+                    pause = Math.min(cfg.idlePoll(), Math.max(cfg.poll(), 2 * pause));
+                }
+                schedule(found || ahead > 0 ? 0 : pause);
+                return;
+            }
+            if (full && knownCommit <= from) {
+                // every slot read holds an entry, none says one is committed: the commit point is in a
+                // later entry (a leader wrote more than a read's span at once, then went idle) — read on
+                ahead = span;
+                schedule(0);
+                return;
             }
             Map<Long, LogEntry> chunk = fresh;
             long committed = committedBefore;

@@ -84,12 +84,17 @@ final class LogSlotConsensus implements ConsensusAlgorithm {
         ReplicatedLog.Config cfg = new ReplicatedLog.Config(fM, SLOTS, 10 * Env.DELAY, 4, 5 * Env.DELAY, 2);
         return new Protocol() {
             private boolean decided;
+            private int leader;
+            /** A command of this process is in flight. */
+            private boolean submitted;
+            /** The second command is committed: nothing more to submit. */
+            private boolean done;
             private final ReplicatedLog log = factory.create(env, cfg, command -> {
                 if (!decided) {
                     decided = true;
                     env.decide(command);
-                    if (leads()) { // a second command carries the commit point of the first to the followers
-                        env.setTimer(0, () -> this.log.submit(NEXT, outcome -> { }));
+                    if (leads()) {
+                        env.setTimer(0, this::submit);
                     }
                 }
                 return command;
@@ -97,6 +102,22 @@ final class LogSlotConsensus implements ConsensusAlgorithm {
 
             private boolean leads() {
                 return log != null && log.leading();
+            }
+
+            /**
+             * Submits the input until a first command is applied, then a second command, which
+             * carries the commit point of the first to the followers, until it is committed.
+             */
+            private void submit() {
+                if (submitted || done) {
+                    return;
+                }
+                submitted = true;
+                boolean second = decided;
+                log.submit(second ? NEXT : input, outcome -> {
+                    submitted = false;
+                    done |= second && outcome instanceof ReplicatedLog.Outcome.Done;
+                });
             }
 
             @Override
@@ -111,10 +132,32 @@ final class LogSlotConsensus implements ConsensusAlgorithm {
 
             @Override
             public void onLeader(int leader) {
+                boolean ticking = this.leader == env.self();
+                this.leader = leader;
                 log.onOmega(leader);
                 if (leader == env.self()) {
-                    log.submit(input, outcome -> { });
+                    submit();
+                    if (!ticking) {
+                        tick();
+                    }
                 }
+            }
+
+            /**
+             * While Ω names this process, tells the log so again every poll period, as the failure
+             * detector's tick does: a leader deposed by a rival's phase 1 recovers again if still
+             * named, and submits again what was lost with its term.
+             */
+            private void tick() {
+                env.setTimer(cfg.idlePoll(), () -> {
+                    if (leader == env.self()) {
+                        log.onOmega(leader);
+                        if (leads()) {
+                            submit();
+                        }
+                        tick();
+                    }
+                });
             }
         };
     }
