@@ -2,6 +2,7 @@ package dev.mnm.cli;
 
 import dev.mnm.core.ConsensusAlgorithm;
 import dev.mnm.protocols.consensus.Algorithms;
+import dev.mnm.sim.DelayBoundedExplorer;
 import dev.mnm.sim.Explorer;
 import dev.mnm.sim.Replay;
 import dev.mnm.sim.Schedule;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
             + "Exit code 0: no violation; 1: a violation (with a replay command and the steps); 2: bad usage.",
         footer = {"", "Examples:",
             "  mnm explore --protocol protected-memory-paxos --processes 2 --memories 3 --crashes 1",
-            "  mnm explore --protocol paxos --processes 3 --memories 0 --leader-changes 1 --max-states 200000"})
+            "  mnm explore --protocol paxos --processes 3 --memories 0 --leader-changes 1 --max-states 200000",
+            "  mnm explore --protocol disk-paxos --processes 3 --memories 3 --crashes 1 --leader-changes 2 --emissions 12 --depth 45 --delays 2"})
 final class ExploreCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -64,6 +66,10 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--no-liveness", description = "do not judge termination by a fair continuation at the leaves")
     boolean noLiveness;
 
+    @Option(names = "--delays", paramLabel = "K", description = "instead of every schedule, search those at most 0, 1, … K delays "
+            + "from the oldest-first order (delay-bounded search; Ω changes are self-promotions, a process may be dead from the start)")
+    Integer delays;
+
     @Option(names = "--replay", paramLabel = "STEPS", description = "replay this schedule (as printed with a counterexample) instead of exploring")
     String replay;
 
@@ -96,7 +102,11 @@ final class ExploreCommand implements Callable<Integer> {
         bounds.problem(setup).ifPresent(rule -> {
             throw usage(rule);
         });
-        Explorer.Result r = Explorer.explore(setup, bounds);
+        if (delays != null && (delays < 0 || delays > 20)) {
+            throw usage("--delays must be between 0 and 20: " + delays);
+        }
+        Explorer.Result r = delays == null ? Explorer.explore(setup, bounds)
+                : DelayBoundedExplorer.iterate(setup, bounds, delays, s -> { });
         out.print(r.summary());
         if (r.counterexample().isPresent()) {
             out.print(r.counterexample().get().report());

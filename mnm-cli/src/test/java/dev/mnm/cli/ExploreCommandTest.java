@@ -17,6 +17,15 @@ class ExploreCommandTest {
     }
 
     @Test
+    void aDelayBoundedSearchPrintsItsBound() {
+        SimulateCommandTest.Run r = SimulateCommandTest.mnm("explore", "--protocol", "protected-memory-paxos",
+                "--processes", "3", "--memories", "3", "--crashes", "1", "--leader-changes", "2", "--emissions", "12",
+                "--depth", "45", "--delays", "1");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("≤1 delays from the oldest-first order").contains("violations: none");
+    }
+
+    @Test
     void aReplayPrintsItsSteps() {
         SimulateCommandTest.Run r = SimulateCommandTest.mnm("explore", "--protocol", "protected-memory-paxos",
                 "--processes", "2", "--memories", "3", "--replay", "l1.1,l2.1,x1.1,r1.1");
@@ -31,7 +40,8 @@ class ExploreCommandTest {
         "--memory-crashes 2 | memory crashes must be between 0 and f_M = 1",
         "--protocol zab | unknown protocol 'zab'",
         "--replay q1 | bad step 'q1'",
-        "--depth 0 | at least 1"})
+        "--depth 0 | at least 1",
+        "--delays -1 | --delays must be between 0 and 20"})
     void badParametersExitTwoNamingTheRule(String args, String message) {
         SimulateCommandTest.Run r = SimulateCommandTest.mnm(("explore " + args.trim()).split(" +"));
         assertThat(r.exit()).isEqualTo(2);
