@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,16 +52,26 @@ final class CheckCommand implements Callable<Integer> {
                 "unknown model '" + model + "': use one of "
                         + Models.all().stream().map(Model::name).collect(Collectors.joining(", "))));
         if (!(budget > 0) || budget > 86_400) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--budget must be between 0 and 86400 seconds");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--budget must be above 0 and at most 86400 seconds: " + budget);
         }
         PrintWriter out = spec.commandLine().getOut();
         History h;
+        if (Files.isDirectory(history)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), history + " is a directory, not a history file");
+        }
         try (var r = Files.newBufferedReader(history, StandardCharsets.UTF_8)) {
             h = History.read(r);
         } catch (NoSuchFileException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "no such history file: " + history);
+        } catch (CharacterCodingException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), history
+                    + " is not a history: it is not UTF-8 text (a history is JSON lines or EDN, see mnm check --help)");
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), history + ": " + e.getMessage());
+        }
+        if (h.ops().isEmpty()) {
+            spec.commandLine().getErr().println("mnm check: warning: " + history
+                    + " holds no operations; an empty history is trivially linearizable");
         }
         long start = System.nanoTime();
         Checker.Result result;

@@ -34,6 +34,9 @@ final class KvCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (port < 1 || port > 65_535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 1 and 65535: " + port);
+        }
         ByteArrayOutputStream cmd = new ByteArrayOutputStream();
         cmd.writeBytes(("*" + words.size() + "\r\n").getBytes(StandardCharsets.UTF_8));
         for (String w : words) {
