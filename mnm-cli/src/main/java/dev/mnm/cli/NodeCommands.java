@@ -85,6 +85,9 @@ final class NodeCommands {
         @Option(names = "--memory-port", description = "port of memory node 1, then +1 each (default: ${DEFAULT-VALUE})")
         int memoryPort = 7201;
 
+        @Option(names = "--force", description = "replace a configuration and keys already in --dir (the old keys are lost)")
+        boolean force;
+
         @Override
         public Integer call() throws Exception {
             if (processes < 1 || processes > 63 || memories < 1 || memories > 63) {
@@ -98,6 +101,10 @@ final class NodeCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "the RESP ports " + respPort + "-"
                         + (respPort + processes - 1) + " and the memory ports " + memoryPort + "-"
                         + (memoryPort + memories - 1) + " overlap");
+            }
+            if (!force && java.nio.file.Files.exists(dir.resolve(ClusterConfig.FILE_NAME))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), dir.resolve(ClusterConfig.FILE_NAME)
+                        + " exists: its keys would be replaced and its nodes could no longer join (--force replaces it)");
             }
             Path file = ClusterConfig.generate(dir, processes, memories, respPort, memoryPort);
             for (int i = 1; i <= 63; i++) { // a new cluster: no memory of it has run yet

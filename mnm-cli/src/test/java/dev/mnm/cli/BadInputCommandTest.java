@@ -35,6 +35,16 @@ class BadInputCommandTest {
     }
 
     @Test
+    void initConfigDoesNotOverwriteAConfigurationUnlessForced(@TempDir Path dir) throws Exception {
+        assertThat(mnm("init-config", "--dir", dir.toString()).exit()).isZero();
+        byte[] key = Files.readAllBytes(dir.resolve("process-1.key"));
+        usageError(mnm("init-config", "--dir", dir.toString()), "mnm.properties exists: its keys would be replaced");
+        assertThat(Files.readAllBytes(dir.resolve("process-1.key"))).isEqualTo(key);
+        assertThat(mnm("init-config", "--dir", dir.toString(), "--force").exit()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("process-1.key"))).isNotEqualTo(key);
+    }
+
+    @Test
     void kvRefusesAPortOutOfRange() {
         usageError(mnm("kv", "--port", "99999", "get", "x"), "--port must be between 1 and 65535: 99999");
     }

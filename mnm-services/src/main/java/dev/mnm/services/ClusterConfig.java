@@ -32,6 +32,9 @@ public record ClusterConfig(int processes, int memories, Map<Integer, InetSocket
                             Map<Integer, InetSocketAddress> processAddresses, Map<Integer, PublicKey> keys) {
 
     /** Writes a configuration for a cluster on 127.0.0.1, with fresh keys, into {@code dir}; returns its file. */
+    /** The configuration's file name in its directory. */
+    public static final String FILE_NAME = "mnm.properties";
+
     public static Path generate(Path dir, int n, int m, int respPort, int memoryPort) throws IOException {
         Files.createDirectories(dir);
         Properties p = new Properties();
@@ -52,7 +55,7 @@ public record ClusterConfig(int processes, int memories, Map<Integer, InetSocket
                 // best effort
             }
         }
-        Path file = dir.resolve("mnm.properties");
+        Path file = dir.resolve(FILE_NAME);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "mnm cluster: memory nodes, process nodes (RESP) and the processes' public keys");
         }
