@@ -208,7 +208,19 @@ public final class KvNode implements AutoCloseable {
         }
         switch (name) {
             case "PING" -> {
-                return CompletableFuture.completedFuture(args.size() > 1 ? Resp.bulk(args.get(1)) : Resp.simple("PONG"));
+                return CompletableFuture.completedFuture(args.size() > 2 ? arity("ping")
+                        : args.size() == 2 ? Resp.bulk(args.get(1)) : Resp.simple("PONG"));
+            }
+            case "ECHO" -> {
+                return CompletableFuture.completedFuture(args.size() != 2 ? arity("echo") : Resp.bulk(args.get(1)));
+            }
+            case "SELECT" -> { // one database, as Redis Cluster has
+                return CompletableFuture.completedFuture(args.size() != 2 ? arity("select")
+                        : new String(args.get(1), StandardCharsets.US_ASCII).equals("0") ? Resp.simple("OK")
+                        : Resp.error("ERR DB index is out of range (mnm has database 0 only)"));
+            }
+            case "QUIT" -> { // the connection closes once this reply is written (Handler)
+                return CompletableFuture.completedFuture(Resp.simple("OK"));
             }
             case "COMMAND", "CONFIG" -> {
                 return CompletableFuture.completedFuture(Resp.array(List.of()));
@@ -220,7 +232,7 @@ public final class KvNode implements AutoCloseable {
         }
         if (!KvStateMachine.COMMANDS.containsKey(name)) {
             return CompletableFuture.completedFuture(Resp.error("ERR unknown command '" + name.toLowerCase(java.util.Locale.ROOT)
-                    + "'; mnm serves PING, INFO, GET, SET, DEL, EXISTS, INCR, MGET, MSET"));
+                    + "'; mnm serves PING, ECHO, SELECT 0, QUIT, INFO, GET, SET, DEL, EXISTS, INCR, MGET, MSET"));
         }
         byte[] invalid = KvStateMachine.validate(args);
         if (invalid != null) {
@@ -243,6 +255,10 @@ public final class KvNode implements AutoCloseable {
             c.reply.complete(Resp.error("ERR node is shutting down"));
         }
         return c.reply;
+    }
+
+    private static byte[] arity(String command) {
+        return Resp.error("ERR wrong number of arguments for '" + command + "' command");
     }
 
     /**
@@ -308,9 +324,18 @@ public final class KvNode implements AutoCloseable {
         private final long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
         private long seq;
 
+        /** The reply to QUIT: once it is written, the connection closes; nothing after it runs. */
+        private CompletableFuture<byte[]> quit;
+
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, List<byte[]> args) {
+            if (quit != null) {
+                return;
+            }
             CompletableFuture<byte[]> f = execute(args, session, ++seq);
+            if (KvStateMachine.name(args).equals("QUIT")) {
+                quit = f;
+            }
             inflight.add(f);
             f.whenComplete((r, e) -> ctx.executor().execute(() -> drain(ctx)));
         }
@@ -318,8 +343,14 @@ public final class KvNode implements AutoCloseable {
         private void drain(ChannelHandlerContext ctx) {
             boolean wrote = false;
             while (!inflight.isEmpty() && inflight.peek().isDone()) {
-                ctx.write(Unpooled.wrappedBuffer(inflight.poll().join()));
+                CompletableFuture<byte[]> f = inflight.poll();
+                ctx.write(Unpooled.wrappedBuffer(f.join()));
                 wrote = true;
+                if (f == quit) {
+                    ctx.flush();
+                    ctx.close();
+                    return;
+                }
             }
             if (wrote) {
                 ctx.flush();

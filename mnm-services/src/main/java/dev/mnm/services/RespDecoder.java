@@ -40,7 +40,10 @@ final class RespDecoder extends ByteToMessageDecoder {
             return null;
         }
         int n = number(head.substring(1));
-        if (n < 0 || n > Resp.MAX_ARGS) {
+        if (n <= 0) { // *-1 (a null array) or *0: nothing to run, as Redis ignores them
+            return List.of();
+        }
+        if (n > Resp.MAX_ARGS) {
             throw new Bad("array of " + n + " arguments (at most " + Resp.MAX_ARGS + ")");
         }
         List<byte[]> args = new ArrayList<>(n);

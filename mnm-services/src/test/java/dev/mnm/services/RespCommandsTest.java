@@ -1,0 +1,42 @@
+package dev.mnm.services;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Connection commands as Redis answers them (issue 9): PING's arity, ECHO, SELECT, QUIT, a null array header. */
+class RespCommandsTest {
+    @Test
+    void connectionCommandsAnswerAsRedisDoes() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient r = new RespClient(c.respAddress(2))) {
+            assertThat(r.call("PING")).isEqualTo("PONG");
+            assertThat(r.call("PING", "hello")).isEqualTo("hello");
+            assertThat(r.call("PING", "a", "b")).isEqualTo("-ERR wrong number of arguments for 'ping' command");
+            assertThat(r.call("ECHO", "x y")).isEqualTo("x y");
+            assertThat(r.call("ECHO")).isEqualTo("-ERR wrong number of arguments for 'echo' command");
+            assertThat(r.call("SELECT", "0")).isEqualTo("OK");
+            assertThat(r.call("SELECT", "1")).startsWith("-ERR DB index is out of range");
+            r.raw("*-1\r\n*0\r\n".getBytes(StandardCharsets.US_ASCII)); // ignored, as by Redis
+            assertThat(r.call("PING")).isEqualTo("PONG");
+        }
+    }
+
+    @Test
+    void quitAnswersWhatCameBeforeItThenOkThenCloses() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0);
+             Socket s = new Socket(c.respAddress(1).getAddress(), c.respAddress(1).getPort())) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write("SET q 1\r\nQUIT\r\nSET q 2\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            assertThat(new String(RespClient.readReply(in), StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+            assertThat(new String(RespClient.readReply(in), StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n");
+            assertThat(in.read()).as("closed after QUIT").isEqualTo(-1);
+            try (RespClient r = new RespClient(c.respAddress(1))) {
+                assertThat(r.call("GET", "q")).as("nothing after QUIT ran").isEqualTo("1");
+            }
+        }
+    }
+}
