@@ -68,7 +68,8 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
             "MGET", -2, "MSET", -3);
     static final Set<String> EVEN_ARGS = Set.of("MSET");
 
-    private final Map<String, byte[]> data = new HashMap<>();
+    /** Keys are binary-safe: compared byte by byte, as Redis does. */
+    private final Map<Bytes, byte[]> data = new HashMap<>();
 
     /** Null if {@code args} is a well-formed logged command; otherwise the error reply. */
     static byte[] validate(List<byte[]> args) {
@@ -224,8 +225,10 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
             var bytes = new java.io.ByteArrayOutputStream();
             var out = new java.io.DataOutputStream(bytes);
             out.writeInt(data.size());
-            for (String key : new java.util.TreeSet<>(data.keySet())) {
-                writeBytes(out, key.getBytes(StandardCharsets.UTF_8));
+            List<Bytes> keys = new ArrayList<>(data.keySet());
+            keys.sort((x, y) -> java.util.Arrays.compareUnsigned(x.toArray(), y.toArray()));
+            for (Bytes key : keys) {
+                writeBytes(out, key.toArray());
                 writeBytes(out, data.get(key));
             }
             out.writeInt(replies.size());
@@ -259,7 +262,7 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
             partial.clear();
             partialBytes = 0;
             for (int k = in.readInt(); k > 0; k--) {
-                data.put(new String(readBytes(in), StandardCharsets.UTF_8), readBytes(in));
+                data.put(Bytes.of(readBytes(in)), readBytes(in));
             }
             for (int k = in.readInt(); k > 0; k--) {
                 replies.put(new Id(in.readLong(), in.readLong()), readBytes(in));
@@ -296,7 +299,7 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
     }
 
     private byte[] run(List<byte[]> a) {
-        String key = a.size() > 1 ? new String(a.get(1), StandardCharsets.UTF_8) : "";
+        Bytes key = a.size() > 1 ? Bytes.of(a.get(1)) : Bytes.EMPTY;
         byte[] reply = switch (name(a)) {
             case "GET" -> Resp.bulk(data.get(key));
             case "SET" -> {
@@ -307,7 +310,7 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
                 boolean del = name(a).equals("DEL");
                 long n = 0;
                 for (int k = 1; k < a.size(); k++) {
-                    String kk = new String(a.get(k), StandardCharsets.UTF_8);
+                    Bytes kk = Bytes.of(a.get(k));
                     if (del ? data.remove(kk) != null : data.containsKey(kk)) {
                         n++;
                     }
@@ -318,7 +321,7 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
                 byte[] old = data.get(key);
                 long v;
                 try {
-                    v = old == null ? 0 : Long.parseLong(new String(old, StandardCharsets.UTF_8));
+                    v = old == null ? 0 : redisInteger(old);
                 } catch (NumberFormatException e) {
                     yield Resp.error("ERR value is not an integer or out of range");
                 }
@@ -331,18 +334,35 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
             case "MGET" -> {
                 List<byte[]> items = new ArrayList<>();
                 for (int k = 1; k < a.size(); k++) {
-                    items.add(Resp.bulk(data.get(new String(a.get(k), StandardCharsets.UTF_8))));
+                    items.add(Resp.bulk(data.get(Bytes.of(a.get(k)))));
                 }
                 yield Resp.array(items);
             }
             case "MSET" -> {
                 for (int k = 1; k + 1 < a.size(); k += 2) {
-                    data.put(new String(a.get(k), StandardCharsets.UTF_8), a.get(k + 1));
+                    data.put(Bytes.of(a.get(k)), a.get(k + 1));
                 }
                 yield Resp.simple("OK");
             }
             default -> Resp.error("ERR unknown command");
         };
         return reply;
+    }
+
+    /**
+     * A value as a 64-bit integer the way Redis reads one (string2ll): an optional minus sign and
+     * decimal digits, no leading zero, no plus sign, no spaces, not "-0".
+     *
+     * @throws NumberFormatException otherwise, or if it does not fit in 64 bits
+     */
+    static long redisInteger(byte[] b) {
+        String t = new String(b, StandardCharsets.US_ASCII);
+        boolean negative = t.startsWith("-");
+        String digits = negative ? t.substring(1) : t;
+        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+                || digits.length() > 1 && digits.charAt(0) == '0' || negative && digits.equals("0")) {
+            throw new NumberFormatException(t);
+        }
+        return Long.parseLong(t);
     }
 }

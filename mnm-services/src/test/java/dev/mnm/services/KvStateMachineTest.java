@@ -84,4 +84,41 @@ class KvStateMachineTest {
         assertThat(new String(sm.apply(parts.get(0)).toArray())).as("a late copy of a part").isEqualTo("+OK\r\n");
         assertThat(reply(sm, 5, 3, "GET", "big")).startsWith("$" + big.length + "\r\nxxx").endsWith("xxx");
     }
+
+    private static String replyBytes(KvStateMachine sm, byte[]... args) {
+        return new String(sm.apply(KvStateMachine.encode(0, 0, List.of(args))).toArray(), StandardCharsets.ISO_8859_1).trim();
+    }
+
+    /** Issue 9: two keys that differ only in a byte that is not UTF-8 were one key (both decoded to U+FFFD). */
+    @Test
+    void keysAreBinarySafeAndSurviveASnapshot() {
+        KvStateMachine sm = new KvStateMachine();
+        byte[] ff = {'k', (byte) 0xff};
+        byte[] fe = {'k', (byte) 0xfe};
+        byte[] del = "DEL".getBytes(StandardCharsets.US_ASCII);
+        byte[] set = "SET".getBytes(StandardCharsets.US_ASCII);
+        byte[] get = "GET".getBytes(StandardCharsets.US_ASCII);
+        assertThat(replyBytes(sm, set, ff, "1".getBytes())).isEqualTo("+OK");
+        assertThat(replyBytes(sm, set, fe, "2".getBytes())).isEqualTo("+OK");
+        KvStateMachine copy = new KvStateMachine();
+        copy.restore(sm.snapshot());
+        assertThat(copy.snapshot()).isEqualTo(sm.snapshot());
+        assertThat(replyBytes(copy, del, fe)).isEqualTo(":1");
+        assertThat(replyBytes(copy, get, ff)).isEqualTo("$1\r\n1");
+        assertThat(replyBytes(copy, get, fe)).isEqualTo("$-1");
+    }
+
+    /** Issue 9: INCR reads integers as Redis does. */
+    @Test
+    void incrRefusesWhatRedisRefuses() {
+        KvStateMachine sm = new KvStateMachine();
+        for (String bad : List.of("+5", "007", "-0", " 5", "5 ", "", "1e3", "9223372036854775808", "0x10")) {
+            reply(sm, 0, 0, "SET", "n", bad);
+            assertThat(reply(sm, 0, 0, "INCR", "n")).as(bad).isEqualTo("-ERR value is not an integer or out of range");
+        }
+        for (String good : List.of("0", "-5", "41", "-9223372036854775808")) {
+            reply(sm, 0, 0, "SET", "n", good);
+            assertThat(reply(sm, 0, 0, "INCR", "n")).as(good).isEqualTo(":" + (Long.parseLong(good) + 1));
+        }
+    }
 }

@@ -24,6 +24,24 @@ class RespCommandsTest {
         }
     }
 
+    /** Issue 9: keys ending in 0xFF and 0xFE were one key; DEL of one deleted the other. Through a follower and the leader. */
+    @Test
+    void binaryKeysStayApart() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0);
+             RespClient leader = new RespClient(c.respAddress(1)); RespClient follower = new RespClient(c.respAddress(3))) {
+            byte[] ff = {'b', (byte) 0xff};
+            byte[] fe = {'b', (byte) 0xfe};
+            leader.raw(Resp.command(java.util.List.of("SET".getBytes(), ff, "1".getBytes())));
+            assertThat(leader.rawReply()).isEqualTo("+OK\r\n");
+            follower.raw(Resp.command(java.util.List.of("SET".getBytes(), fe, "2".getBytes())));
+            assertThat(follower.rawReply()).isEqualTo("+OK\r\n");
+            follower.raw(Resp.command(java.util.List.of("DEL".getBytes(), fe)));
+            assertThat(follower.rawReply()).isEqualTo(":1\r\n");
+            leader.raw(Resp.command(java.util.List.of("GET".getBytes(), ff)));
+            assertThat(leader.rawReply()).isEqualTo("$1\r\n1\r\n");
+        }
+    }
+
     @Test
     void quitAnswersWhatCameBeforeItThenOkThenCloses() throws Exception {
         try (LocalCluster c = LocalCluster.start(3, 3, 0);
