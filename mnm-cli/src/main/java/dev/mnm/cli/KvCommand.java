@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code mnm kv}: a small RESP client for the key-value service. */
 @Command(name = "kv", mixinStandardHelpOptions = true,
-        header = "Send one command to the key-value service: get, set, del, exists, incr, mget, mset, ping.",
+        header = "Send one command to the key-value service (get, set, incr, del, mget, mset, append, ... — any it serves).",
         footer = {"", "Examples:", "  mnm kv set greeting hello", "  mnm kv --port 7380 get greeting"})
 final class KvCommand implements Callable<Integer> {
     @Spec

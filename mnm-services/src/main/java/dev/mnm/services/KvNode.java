@@ -230,11 +230,11 @@ public final class KvNode implements AutoCloseable {
             }
             default -> { }
         }
-        if (!KvStateMachine.COMMANDS.containsKey(name)) {
-            return CompletableFuture.completedFuture(Resp.error("ERR unknown command '" + name.toLowerCase(java.util.Locale.ROOT)
-                    + "'; mnm serves PING, ECHO, SELECT 0, QUIT, INFO, GET, SET, DEL, EXISTS, INCR, MGET, MSET"));
+        if (!KvCommands.ARITY.containsKey(name)) {
+            return CompletableFuture.completedFuture(Resp.error("ERR unknown command '"
+                    + printable(name.toLowerCase(java.util.Locale.ROOT), 40) + "'; mnm serves " + SERVED));
         }
-        byte[] invalid = KvStateMachine.validate(args);
+        byte[] invalid = KvCommands.validate(args);
         if (invalid != null) {
             return CompletableFuture.completedFuture(invalid);
         }
@@ -256,6 +256,9 @@ public final class KvNode implements AutoCloseable {
         }
         return c.reply;
     }
+
+    /** The commands served, for the error that answers any other. */
+    static final String SERVED = "PING, ECHO, SELECT 0, QUIT, INFO, " + String.join(", ", new java.util.TreeSet<>(KvCommands.ARITY.keySet()));
 
     private static byte[] arity(String command) {
         return Resp.error("ERR wrong number of arguments for '" + command + "' command");

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The key-value state every replica applies from the log, in log order. A log entry is one
@@ -31,7 +30,6 @@ import java.util.Set;
 final class KvStateMachine implements ReplicatedLog.StateMachine {
     /** Write replies remembered for deduplication, oldest forgotten first: about 10 MB at most for small replies. */
     static final int REMEMBERED = 100_000;
-    static final Set<String> READS = Set.of("GET", "EXISTS", "MGET");
 
     /** The most bytes of a command's arguments in one log entry; larger commands are split into parts. */
     static final int PART_BYTES = 256 * 1024;
@@ -63,27 +61,8 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
     KvStateMachine(int remembered) {
         this.remembered = remembered;
     }
-    /** The commands that go through the log, with their arity rule: exact if positive, at least −n if negative. */
-    static final Map<String, Integer> COMMANDS = Map.of("GET", 2, "SET", 3, "DEL", -2, "EXISTS", -2, "INCR", 2,
-            "MGET", -2, "MSET", -3);
-    static final Set<String> EVEN_ARGS = Set.of("MSET");
-
-    /** Keys are binary-safe: compared byte by byte, as Redis does. */
+    /** The key space; what the commands do to it is {@link KvCommands}. */
     private final Map<Bytes, byte[]> data = new HashMap<>();
-
-    /** Null if {@code args} is a well-formed logged command; otherwise the error reply. */
-    static byte[] validate(List<byte[]> args) {
-        String name = name(args);
-        Integer arity = COMMANDS.get(name);
-        if (arity == null) {
-            return null;
-        }
-        boolean ok = arity > 0 ? args.size() == arity : args.size() >= -arity;
-        if (ok && EVEN_ARGS.contains(name)) {
-            ok = args.size() % 2 == 1;
-        }
-        return ok ? null : Resp.error("ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
-    }
 
     static String name(List<byte[]> args) {
         return new String(args.getFirst(), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
@@ -169,8 +148,8 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
             }
             a = decode(ByteBuffer.wrap(whole));
         }
-        byte[] reply = run(a);
-        if (id.session() != 0 && !READS.contains(name(a)) && remembered > 0) {
+        byte[] reply = KvCommands.run(data, a);
+        if (id.session() != 0 && !KvCommands.READS.contains(name(a)) && remembered > 0) {
             replies.put(id, reply);
         }
         return Bytes.of(reply);
@@ -296,73 +275,5 @@ final class KvStateMachine implements ReplicatedLog.StateMachine {
         byte[] b = new byte[len];
         in.readFully(b);
         return b;
-    }
-
-    private byte[] run(List<byte[]> a) {
-        Bytes key = a.size() > 1 ? Bytes.of(a.get(1)) : Bytes.EMPTY;
-        byte[] reply = switch (name(a)) {
-            case "GET" -> Resp.bulk(data.get(key));
-            case "SET" -> {
-                data.put(key, a.get(2));
-                yield Resp.simple("OK");
-            }
-            case "DEL", "EXISTS" -> {
-                boolean del = name(a).equals("DEL");
-                long n = 0;
-                for (int k = 1; k < a.size(); k++) {
-                    Bytes kk = Bytes.of(a.get(k));
-                    if (del ? data.remove(kk) != null : data.containsKey(kk)) {
-                        n++;
-                    }
-                }
-                yield Resp.integer(n);
-            }
-            case "INCR" -> {
-                byte[] old = data.get(key);
-                long v;
-                try {
-                    v = old == null ? 0 : redisInteger(old);
-                } catch (NumberFormatException e) {
-                    yield Resp.error("ERR value is not an integer or out of range");
-                }
-                if (v == Long.MAX_VALUE) {
-                    yield Resp.error("ERR increment or decrement would overflow");
-                }
-                data.put(key, Long.toString(v + 1).getBytes(StandardCharsets.UTF_8));
-                yield Resp.integer(v + 1);
-            }
-            case "MGET" -> {
-                List<byte[]> items = new ArrayList<>();
-                for (int k = 1; k < a.size(); k++) {
-                    items.add(Resp.bulk(data.get(Bytes.of(a.get(k)))));
-                }
-                yield Resp.array(items);
-            }
-            case "MSET" -> {
-                for (int k = 1; k + 1 < a.size(); k += 2) {
-                    data.put(Bytes.of(a.get(k)), a.get(k + 1));
-                }
-                yield Resp.simple("OK");
-            }
-            default -> Resp.error("ERR unknown command");
-        };
-        return reply;
-    }
-
-    /**
-     * A value as a 64-bit integer the way Redis reads one (string2ll): an optional minus sign and
-     * decimal digits, no leading zero, no plus sign, no spaces, not "-0".
-     *
-     * @throws NumberFormatException otherwise, or if it does not fit in 64 bits
-     */
-    static long redisInteger(byte[] b) {
-        String t = new String(b, StandardCharsets.US_ASCII);
-        boolean negative = t.startsWith("-");
-        String digits = negative ? t.substring(1) : t;
-        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
-                || digits.length() > 1 && digits.charAt(0) == '0' || negative && digits.equals("0")) {
-            throw new NumberFormatException(t);
-        }
-        return Long.parseLong(t);
     }
 }

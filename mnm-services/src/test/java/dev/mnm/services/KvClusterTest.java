@@ -43,7 +43,7 @@ class KvClusterTest {
             assertThat(leader.call("DEL", "a", "zz")).isEqualTo("1");
             assertThat(leader.call("GET", "a")).isNull();
             assertThat(leader.call("INCR", "k")).startsWith("-ERR value is not an integer");
-            assertThat(leader.call("FLUSHALL")).startsWith("-ERR unknown command 'flushall'");
+            assertThat(leader.call("HSET", "h", "f", "v")).startsWith("-ERR unknown command 'hset'");
             assertThat(leader.call("SET", "x")).startsWith("-ERR wrong number of arguments");
             // garbage on the RESP port closes that connection only
             try (RespClient bad = new RespClient(c.respAddress(2))) {

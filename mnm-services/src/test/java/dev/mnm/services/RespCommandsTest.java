@@ -21,6 +21,11 @@ class RespCommandsTest {
             assertThat(r.call("SELECT", "1")).startsWith("-ERR DB index is out of range");
             r.raw("*-1\r\n*0\r\n".getBytes(StandardCharsets.US_ASCII)); // ignored, as by Redis
             assertThat(r.call("PING")).isEqualTo("PONG");
+            assertThat(r.call("SET", "k", "v", "NX", "GET")).isNull(); // through a follower, forwarded
+            assertThat(r.call("APPEND", "k", "w")).isEqualTo("2");
+            assertThat(r.call("DBSIZE")).isEqualTo("1");
+            assertThat(r.call("HSET", "h", "f", "v")).startsWith("-ERR unknown command 'hset'; mnm serves PING, ECHO")
+                    .contains("APPEND").contains("SETRANGE");
         }
     }
 
