@@ -5,14 +5,11 @@ import dev.mnm.net.MemoryClient;
 import dev.mnm.net.NetEnv;
 import dev.mnm.protocols.log.ReplicatedLog;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -22,14 +19,12 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,7 +85,7 @@ public final class KvNode implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             channels.add(ch);
-                            ch.pipeline().addLast(new RespDecoder(), new Handler());
+                            ch.pipeline().addLast(new RespDecoder(), new RespConnection(KvNode.this));
                         }
                     }).bind(listen).sync().channel();
         } catch (Exception e) { // a busy port (thrown unchecked by Netty): stop what was started
@@ -151,6 +146,11 @@ public final class KvNode implements AutoCloseable {
     /** The replica's status ({@link ReplicatedLog#status}); null for the unreplicated floor. */
     public ReplicatedLog.Status status() {
         return replica == null ? null : call(replica::status);
+    }
+
+    /** This node's process id. */
+    int id() {
+        return id;
     }
 
     public int leader() {
@@ -222,8 +222,11 @@ public final class KvNode implements AutoCloseable {
             case "QUIT" -> { // the connection closes once this reply is written (Handler)
                 return CompletableFuture.completedFuture(Resp.simple("OK"));
             }
-            case "COMMAND", "CONFIG" -> {
+            case "COMMAND" -> {
                 return CompletableFuture.completedFuture(Resp.array(List.of()));
+            }
+            case "CONFIG" -> {
+                return CompletableFuture.completedFuture(config(args));
             }
             case "INFO" -> {
                 return info();
@@ -257,10 +260,33 @@ public final class KvNode implements AutoCloseable {
         return c.reply;
     }
 
-    /** The commands served, for the error that answers any other. */
-    static final String SERVED = "PING, ECHO, SELECT 0, QUIT, INFO, " + String.join(", ", new java.util.TreeSet<>(KvCommands.ARITY.keySet()));
+    /**
+     * {@code CONFIG GET pattern…}: the few settings clients and redis-benchmark ask for, as
+     * name–value pairs (no persistence: a replica's durability is the memories'); any other name
+     * matches nothing. {@code CONFIG SET} and the rest are refused.
+     */
+    static byte[] config(List<byte[]> args) {
+        if (args.size() < 3 || !new String(args.get(1), StandardCharsets.ISO_8859_1).equalsIgnoreCase("GET")) {
+            return Resp.error("ERR mnm serves CONFIG GET only (CONFIG GET save, appendonly, databases)");
+        }
+        java.util.Map<String, String> known = java.util.Map.of("save", "", "appendonly", "no", "databases", "1");
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (byte[] p : args.subList(2, args.size())) {
+            String name = new String(p, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+            for (String k : new java.util.TreeSet<>(known.keySet())) {
+                if (name.equals("*") || name.equals(k)) {
+                    out.add(Resp.bulk(k.getBytes(StandardCharsets.US_ASCII)));
+                    out.add(Resp.bulk(known.get(k).getBytes(StandardCharsets.US_ASCII)));
+                }
+            }
+        }
+        return Resp.array(out);
+    }
 
-    private static byte[] arity(String command) {
+    /** The commands served, for the error that answers any other. */
+    static final String SERVED = "PING, ECHO, SELECT 0, QUIT, HELLO 2, CLIENT, CONFIG GET, INFO, " + String.join(", ", new java.util.TreeSet<>(KvCommands.ARITY.keySet()));
+
+    static byte[] arity(String command) {
         return Resp.error("ERR wrong number of arguments for '" + command + "' command");
     }
 
@@ -318,56 +344,5 @@ public final class KvNode implements AutoCloseable {
             sb.append(ch >= 0x20 && ch < 0x7f ? ch : '?');
         }
         return sb.toString();
-    }
-
-    /** One RESP connection: commands run as they come; replies go back in the order of the commands. */
-    private final class Handler extends SimpleChannelInboundHandler<List<byte[]>> {
-        private final ArrayDeque<CompletableFuture<byte[]>> inflight = new ArrayDeque<>();
-        /** This connection's client session: a random id, unique with overwhelming probability. */
-        private final long session = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        private long seq;
-
-        /** The reply to QUIT: once it is written, the connection closes; nothing after it runs. */
-        private CompletableFuture<byte[]> quit;
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, List<byte[]> args) {
-            if (quit != null) {
-                return;
-            }
-            CompletableFuture<byte[]> f = execute(args, session, ++seq);
-            if (KvStateMachine.name(args).equals("QUIT")) {
-                quit = f;
-            }
-            inflight.add(f);
-            f.whenComplete((r, e) -> ctx.executor().execute(() -> drain(ctx)));
-        }
-
-        private void drain(ChannelHandlerContext ctx) {
-            boolean wrote = false;
-            while (!inflight.isEmpty() && inflight.peek().isDone()) {
-                CompletableFuture<byte[]> f = inflight.poll();
-                ctx.write(Unpooled.wrappedBuffer(f.join()));
-                wrote = true;
-                if (f == quit) {
-                    ctx.flush();
-                    ctx.close();
-                    return;
-                }
-            }
-            if (wrote) {
-                ctx.flush();
-            }
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            Throwable c = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null
-                    ? cause.getCause() : cause;
-            String why = printable(c instanceof RespDecoder.Bad ? c.getMessage() : c.toString());
-            log.warn("process {}: closing RESP connection from {}: {}", id, ctx.channel().remoteAddress(), why);
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(Resp.error("ERR Protocol error: " + why)))
-                    .addListener(x -> ctx.close());
-        }
     }
 }

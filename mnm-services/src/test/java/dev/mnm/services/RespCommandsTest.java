@@ -48,6 +48,41 @@ class RespCommandsTest {
     }
 
     @Test
+    void helloClientAndConfigAnswerWhatClientsAsk() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient r = new RespClient(c.respAddress(1))) {
+            r.raw(Resp.command(java.util.List.of("HELLO".getBytes())));
+            assertThat(r.rawReply()).startsWith("*14\r\n$6\r\nserver\r\n$3\r\nmnm\r\n").contains("$5\r\nproto\r\n:2\r\n");
+            assertThat(r.call("HELLO", "3")).startsWith("-NOPROTO");
+            assertThat(r.call("CLIENT", "GETNAME")).isNull();
+            assertThat(r.call("CLIENT", "SETNAME", "worker-1")).isEqualTo("OK");
+            assertThat(r.call("CLIENT", "GETNAME")).isEqualTo("worker-1");
+            assertThat(r.call("CLIENT", "SETNAME", "a b")).startsWith("-ERR Client names cannot contain spaces");
+            assertThat(Long.parseLong(r.call("CLIENT", "ID"))).isPositive();
+            r.raw(Resp.command(java.util.List.of("CONFIG".getBytes(), "GET".getBytes(), "appendonly".getBytes())));
+            assertThat(r.rawReply()).isEqualTo("*2\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
+            assertThat(r.call("CONFIG", "SET", "save", "")).startsWith("-ERR mnm serves CONFIG GET only");
+        }
+    }
+
+    /** redis-benchmark fetches the server's CONFIG first and stops at the first error reply. */
+    @Test
+    void redisBenchmarkRunsItsTestsThroughLeaderAndFollower() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/redis-benchmark")),
+                "redis-benchmark is not installed");
+        try (LocalCluster c = LocalCluster.start(3, 3, 0)) {
+            for (int node : new int[] {1, 3}) {
+                Process p = new ProcessBuilder("redis-benchmark", "-h", "127.0.0.1", "-p",
+                        Integer.toString(c.respAddress(node).getPort()), "-n", "300", "-c", "4", "-q",
+                        "-t", "ping,set,get,incr,mset").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor()).as(out).isZero();
+                assertThat(out).doesNotContain("Could not fetch server CONFIG").doesNotContain("ERR")
+                        .contains("SET: ").contains("GET: ").contains("INCR: ").contains("MSET (10 keys): ");
+            }
+        }
+    }
+
+    @Test
     void quitAnswersWhatCameBeforeItThenOkThenCloses() throws Exception {
         try (LocalCluster c = LocalCluster.start(3, 3, 0);
              Socket s = new Socket(c.respAddress(1).getAddress(), c.respAddress(1).getPort())) {
