@@ -45,10 +45,15 @@ public final class History {
         if (type == Type.INVOKE) {
             throw new IllegalArgumentException("a completion is ok, fail or info");
         }
-        Event inv = open.remove(process);
+        Event inv = open.get(process);
         if (inv == null) {
             throw new IllegalStateException("process " + process + " has no operation open");
         }
+        if (time < inv.time()) {
+            throw new IllegalArgumentException("process " + process + "'s " + type.name().toLowerCase(java.util.Locale.ROOT)
+                    + " at time " + time + " comes before its invoke at time " + inv.time());
+        }
+        open.remove(process);
         events.add(new Event(type, process, inv.f(), inv.key(), value, time));
     }
 
@@ -142,8 +147,17 @@ public final class History {
             try {
                 Map<String, Object> o = Json.object(line);
                 Type type = Type.valueOf(string(o, "type", true).toUpperCase(java.util.Locale.ROOT));
-                int process = Integer.parseInt(string(o, "process", true));
-                long time = Long.parseLong(string(o, "time", true));
+                String who = string(o, "process", true);
+                if (who.equals("nemesis")) {
+                    continue; // Jepsen's fault injector: its events are not client operations
+                }
+                int process;
+                try {
+                    process = Integer.parseInt(who);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("\"process\" must be an integer (or \"nemesis\"), not '" + who + "'");
+                }
+                long time = parseTime(string(o, "time", true));
                 String f = string(o, "f", type == Type.INVOKE);
                 String key = string(o, "key", false);
                 List<String> value = values(o.get("value"));
@@ -157,6 +171,23 @@ public final class History {
             }
         }
         return h;
+    }
+
+    /**
+     * A time: an integer from 0 to 2^63 − 2 (2^63 − 1 stands for "never completed" in an {@link Op},
+     * so a completion at that time would turn into an operation that never completed).
+     */
+    private static long parseTime(String t) {
+        long time;
+        try {
+            time = Long.parseLong(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("\"time\" must be an integer, not '" + t + "'");
+        }
+        if (time < 0 || time == Long.MAX_VALUE) {
+            throw new IllegalArgumentException("\"time\" must be from 0 to " + (Long.MAX_VALUE - 1) + ", not " + time);
+        }
+        return time;
     }
 
     private static String string(Map<String, Object> o, String field, boolean required) {

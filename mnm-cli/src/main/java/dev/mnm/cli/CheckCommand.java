@@ -65,7 +65,7 @@ final class CheckCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "no such history file: " + history);
         } catch (CharacterCodingException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), history
-                    + " is not a history: it is not UTF-8 text (a history is JSON lines or EDN, see mnm check --help)");
+                    + " is not a history: it is not UTF-8 text (a history is JSON lines, see mnm check --help)");
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), history + ": " + e.getMessage());
         }
