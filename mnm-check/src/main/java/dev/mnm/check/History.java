@@ -63,7 +63,7 @@ public final class History {
 
     /**
      * The operations: fail dropped, info (and operations never completed) open-ended; a read's
-     * value is its result, anything else's its argument.
+     * and an incr's value is its result, anything else's its argument.
      */
     public synchronized List<Op> ops() {
         List<Op> ops = new ArrayList<>();
@@ -79,7 +79,8 @@ public final class History {
             }
             switch (e.type()) {
                 case OK -> ops.add(new Op(ops.size(), e.process(), inv.f(), inv.key(),
-                        isRead(inv.f()) ? e.value() : inv.value(), inv.time(), e.time(), Op.Status.OK));
+                        isRead(inv.f()) || inv.f().equals("incr") ? e.value() : inv.value(), inv.time(), e.time(),
+                        Op.Status.OK));
                 case INFO -> {
                     if (!isRead(inv.f())) { // an unknown read constrains nothing
                         ops.add(new Op(ops.size(), e.process(), inv.f(), inv.key(), inv.value(), inv.time(),

@@ -90,8 +90,11 @@ public final class Models {
     };
 
     /**
-     * A key-value map: read, write (a null value deletes) and cas per key. Keys are independent,
-     * so the checker splits the history per key and checks each key as a cas register.
+     * A key-value map: read, write (a null value deletes), cas and incr per key. Keys are
+     * independent, so the checker splits the history per key and checks each key as a cas
+     * register that can also count: an incr adds 1 to the integer there (⊥ counts as 0) and its
+     * recorded value is the result (none if its outcome is unknown); an incr recorded ok on a value
+     * that is not an integer is illegal (Redis answers an error, which a history records as fail).
      */
     public static final Model KV = new Model() {
         public String name() {
@@ -103,7 +106,21 @@ public final class Models {
         }
 
         public Object step(Object state, Op op) {
-            return CAS_REGISTER.step(state, op);
+            if (!op.f().equals("incr")) {
+                return CAS_REGISTER.step(state, op);
+            }
+            String now = ((Cell) state).value();
+            long before;
+            try {
+                before = now == null ? 0 : Long.parseLong(now);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            if (before == Long.MAX_VALUE) {
+                return null;
+            }
+            String after = Long.toString(before + 1);
+            return op.single() == null || op.single().equals(after) ? new Cell(after) : null;
         }
     };
 

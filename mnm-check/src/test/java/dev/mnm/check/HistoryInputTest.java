@@ -55,4 +55,28 @@ class HistoryInputTest {
                 Duration.ofSeconds(10));
         assertThat(r.verdict()).isEqualTo(Checker.Verdict.NOT_LINEARIZABLE);
     }
+
+    /** Issue 9: the kv model knew only read, write and cas, so a history of the service's INCRs could not be checked. */
+    @Test
+    void theKvModelChecksIncrements() throws Exception {
+        String h = """
+                {"type":"invoke","process":1,"f":"incr","key":"n","time":1}
+                {"type":"invoke","process":2,"f":"incr","key":"n","time":2}
+                {"type":"ok","process":2,"f":"incr","key":"n","value":"1","time":3}
+                {"type":"ok","process":1,"f":"incr","key":"n","value":"RESULT","time":4}
+                {"type":"invoke","process":3,"f":"incr","key":"n","time":5}
+                {"type":"info","process":3,"f":"incr","key":"n","time":6}
+                {"type":"invoke","process":2,"f":"read","key":"n","time":7}
+                {"type":"ok","process":2,"f":"read","key":"n","value":"READ","time":8}
+                """;
+        Model kv = Models.byName("kv").orElseThrow();
+        assertThat(Checker.check(read(h.replace("RESULT", "2").replace("READ", "3")).ops(), kv, Duration.ofSeconds(10))
+                .verdict()).as("the unknown incr took effect").isEqualTo(Checker.Verdict.LINEARIZABLE);
+        assertThat(Checker.check(read(h.replace("RESULT", "2").replace("READ", "2")).ops(), kv, Duration.ofSeconds(10))
+                .verdict()).as("or did not").isEqualTo(Checker.Verdict.LINEARIZABLE);
+        assertThat(Checker.check(read(h.replace("RESULT", "1").replace("READ", "2")).ops(), kv, Duration.ofSeconds(10))
+                .verdict()).as("two increments both returned 1").isEqualTo(Checker.Verdict.NOT_LINEARIZABLE);
+        assertThat(Checker.check(read(h.replace("RESULT", "2").replace("READ", "5")).ops(), kv, Duration.ofSeconds(10))
+                .verdict()).isEqualTo(Checker.Verdict.NOT_LINEARIZABLE);
+    }
 }

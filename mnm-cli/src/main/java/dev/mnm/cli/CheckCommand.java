@@ -37,7 +37,7 @@ final class CheckCommand implements Callable<Integer> {
     @Parameters(paramLabel = "HISTORY", description = "the history file (JSON lines)")
     Path history;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "register | max-register | cas-register | kv (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", paramLabel = "MODEL", description = "register | max-register | cas-register | kv (read, write, cas, incr per key) (default: ${DEFAULT-VALUE})")
     String model = "register";
 
     @Option(names = "--budget", paramLabel = "SECONDS", description = "give up with UNKNOWN after this long (default: ${DEFAULT-VALUE})")
