@@ -21,6 +21,13 @@ import java.util.Set;
 final class KvCommands {
     private KvCommands() {}
 
+    /**
+     * A transaction (MULTI … EXEC) as one logged command: {@code MNM.EXEC}, then for each queued
+     * command its argument count and its arguments. Every replica runs them back to back, with
+     * nothing between: atomic and isolated.
+     */
+    static final String EXEC = "MNM.EXEC";
+
     /** The logged commands, with their arity: exact if positive, at least −n if negative. */
     static final Map<String, Integer> ARITY = Map.ofEntries(
             Map.entry("GET", 2), Map.entry("SET", -3), Map.entry("SETNX", 3), Map.entry("GETSET", 3),
@@ -28,7 +35,7 @@ final class KvCommands {
             Map.entry("APPEND", 3), Map.entry("STRLEN", 2), Map.entry("GETRANGE", 4), Map.entry("SETRANGE", 4),
             Map.entry("INCR", 2), Map.entry("DECR", 2), Map.entry("INCRBY", 3), Map.entry("DECRBY", 3),
             Map.entry("DEL", -2), Map.entry("UNLINK", -2), Map.entry("EXISTS", -2), Map.entry("TYPE", 2),
-            Map.entry("RENAME", 3), Map.entry("DBSIZE", 1), Map.entry("FLUSHALL", -1));
+            Map.entry("RENAME", 3), Map.entry("DBSIZE", 1), Map.entry("FLUSHALL", -1), Map.entry(EXEC, -1));
     /** Commands that change nothing: applied again when a copy reaches the log, never remembered. */
     static final Set<String> READS = Set.of("GET", "MGET", "STRLEN", "GETRANGE", "EXISTS", "TYPE", "DBSIZE");
     private static final Set<String> PAIRS = Set.of("MSET", "MSETNX");
@@ -53,6 +60,20 @@ final class KvCommands {
             return Resp.error("ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT) + "' command");
         }
         return switch (name) {
+            case EXEC -> {
+                List<List<byte[]>> queued = unpack(args);
+                if (queued == null) {
+                    yield Resp.error("ERR malformed transaction");
+                }
+                for (List<byte[]> c : queued) {
+                    String n = KvStateMachine.name(c);
+                    byte[] bad = n.equals(EXEC) || !ARITY.containsKey(n) ? Resp.error("ERR malformed transaction") : validate(c);
+                    if (bad != null) {
+                        yield bad;
+                    }
+                }
+                yield null;
+            }
             case "SET" -> setOptions(args) == null ? setError(args) : null;
             case "FLUSHALL" -> args.size() == 1 || args.size() == 2 && Set.of("SYNC", "ASYNC").contains(upper(args.get(1)))
                     ? null : SYNTAX;
@@ -102,6 +123,13 @@ final class KvCommands {
         Bytes key = a.size() > 1 ? Bytes.of(a.get(1)) : Bytes.EMPTY;
         byte[] old = a.size() > 1 ? data.get(key) : null;
         return switch (name) {
+            case EXEC -> {
+                List<byte[]> replies = new ArrayList<>();
+                for (List<byte[]> c : unpack(a)) {
+                    replies.add(run(data, c));
+                }
+                yield Resp.array(replies);
+            }
             case "GET" -> Resp.bulk(old);
             case "SET" -> {
                 SetOptions o = setOptions(a);
@@ -217,6 +245,32 @@ final class KvCommands {
             }
             default -> Resp.error("ERR unknown command");
         };
+    }
+
+    /** The one command that runs {@code queued} as a transaction. */
+    static List<byte[]> pack(List<List<byte[]>> queued) {
+        List<byte[]> out = new ArrayList<>();
+        out.add(EXEC.getBytes(StandardCharsets.US_ASCII));
+        for (List<byte[]> c : queued) {
+            out.add(Integer.toString(c.size()).getBytes(StandardCharsets.US_ASCII));
+            out.addAll(c);
+        }
+        return out;
+    }
+
+    /** The commands of a transaction, or null if {@code args} is not one {@link #pack} made. */
+    private static List<List<byte[]>> unpack(List<byte[]> args) {
+        List<List<byte[]>> out = new ArrayList<>();
+        int k = 1;
+        while (k < args.size()) {
+            Long n = integer(args.get(k));
+            if (n == null || n < 1 || n > args.size() - k - 1) {
+                return null;
+            }
+            out.add(args.subList(k + 1, k + 1 + (int) (long) n));
+            k += 1 + (int) (long) n;
+        }
+        return out;
     }
 
     /** GETRANGE: bytes start..end of {@code s}, both inclusive, negative counting from the end, as Redis clamps them. */

@@ -284,7 +284,9 @@ public final class KvNode implements AutoCloseable {
     }
 
     /** The commands served, for the error that answers any other. */
-    static final String SERVED = "PING, ECHO, SELECT 0, QUIT, HELLO 2, CLIENT, CONFIG GET, INFO, " + String.join(", ", new java.util.TreeSet<>(KvCommands.ARITY.keySet()));
+    static final String SERVED = "PING, ECHO, SELECT 0, QUIT, HELLO 2, CLIENT, CONFIG GET, INFO, MULTI, EXEC, DISCARD, "
+            + String.join(", ", new java.util.TreeSet<>(KvCommands.ARITY.keySet().stream()
+                    .filter(c -> !c.equals(KvCommands.EXEC)).toList()));
 
     static byte[] arity(String command) {
         return Resp.error("ERR wrong number of arguments for '" + command + "' command");

@@ -37,6 +37,11 @@ final class RespConnection extends SimpleChannelInboundHandler<List<byte[]>> {
     /** The reply to QUIT: once it is written, the connection closes; nothing after it runs. */
     private CompletableFuture<byte[]> quit;
 
+    /** The commands queued since MULTI, or null outside a transaction. */
+    private List<List<byte[]>> queued;
+    /** A command since MULTI was refused: EXEC aborts. */
+    private boolean aborted;
+
     /** CLIENT SETNAME's name, or null. */
     private byte[] name;
     /** CLIENT ID's answer: unique among the connections of this JVM. */
@@ -47,13 +52,63 @@ final class RespConnection extends SimpleChannelInboundHandler<List<byte[]>> {
         if (quit != null) {
             return;
         }
-        byte[] local = connectionCommand(args);
-        CompletableFuture<byte[]> f = local != null ? CompletableFuture.completedFuture(local) : node.execute(args, session, ++seq);
+        CompletableFuture<byte[]> f = transaction(args);
+        if (f == null) {
+            byte[] local = connectionCommand(args);
+            f = local != null ? CompletableFuture.completedFuture(local) : node.execute(args, session, ++seq);
+        }
         if (KvStateMachine.name(args).equals("QUIT")) {
             quit = f;
         }
         inflight.add(f);
         f.whenComplete((r, e) -> ctx.executor().execute(() -> drain(ctx)));
+    }
+
+    /**
+     * MULTI, EXEC, DISCARD, and every command between MULTI and EXEC: the reply, or null for a
+     * command outside a transaction. Between them a logged command is checked and queued
+     * ({@code +QUEUED}); any other, or one that fails its check, is answered with an error and
+     * makes EXEC abort, as in Redis. EXEC logs the queued commands as one command ({@link
+     * KvCommands#pack}), so every replica runs them together. WATCH is refused: it would need
+     * key versions in the log.
+     */
+    private CompletableFuture<byte[]> transaction(List<byte[]> args) {
+        String cmd = KvStateMachine.name(args);
+        byte[] reply;
+        if (cmd.equals("WATCH") || cmd.equals("UNWATCH")) {
+            reply = Resp.error("ERR mnm does not support WATCH yet (MULTI, EXEC and DISCARD it does)");
+        } else if (cmd.equals("MULTI")) {
+            reply = queued != null ? Resp.error("ERR MULTI calls can not be nested") : Resp.simple("OK");
+            queued = queued != null ? queued : new java.util.ArrayList<>();
+        } else if (cmd.equals("DISCARD")) {
+            reply = queued == null ? Resp.error("ERR DISCARD without MULTI") : Resp.simple("OK");
+            queued = null;
+            aborted = false;
+        } else if (cmd.equals("EXEC")) {
+            if (queued == null) {
+                reply = Resp.error("ERR EXEC without MULTI");
+            } else if (aborted || queued.isEmpty()) {
+                reply = aborted ? Resp.error("EXECABORT Transaction discarded because of previous errors.") : Resp.array(List.of());
+            } else {
+                List<byte[]> exec = KvCommands.pack(queued);
+                queued = null;
+                return node.execute(exec, session, ++seq);
+            }
+            queued = null;
+            aborted = false;
+        } else if (queued == null) {
+            return null;
+        } else {
+            byte[] bad = KvCommands.ARITY.containsKey(cmd) && !cmd.equals(KvCommands.EXEC) ? KvCommands.validate(args)
+                    : Resp.error("ERR mnm queues only the key-value commands in a transaction, not '"
+                            + KvNode.printable(cmd.toLowerCase(java.util.Locale.ROOT), 40) + "'");
+            if (bad == null) {
+                queued.add(List.copyOf(args));
+            }
+            aborted |= bad != null;
+            reply = bad != null ? bad : Resp.simple("QUEUED");
+        }
+        return CompletableFuture.completedFuture(reply);
     }
 
     /**

@@ -82,6 +82,33 @@ class RespCommandsTest {
         }
     }
 
+    /** MULTI … EXEC is logged as one command: every replica runs the queued commands together. */
+    @Test
+    void transactionsRunTogetherOrNotAtAll() throws Exception {
+        try (LocalCluster c = LocalCluster.start(3, 3, 0);
+             RespClient r = new RespClient(c.respAddress(3)); RespClient other = new RespClient(c.respAddress(1))) {
+            assertThat(r.call("EXEC")).isEqualTo("-ERR EXEC without MULTI");
+            assertThat(r.call("MULTI")).isEqualTo("OK");
+            assertThat(r.call("MULTI")).isEqualTo("-ERR MULTI calls can not be nested");
+            assertThat(r.call("SET", "t", "1")).isEqualTo("QUEUED");
+            assertThat(r.call("INCR", "t")).isEqualTo("QUEUED");
+            assertThat(r.call("GET", "t")).isEqualTo("QUEUED");
+            r.raw(Resp.command(java.util.List.of("EXEC".getBytes())));
+            assertThat(r.rawReply()).isEqualTo("*3\r\n+OK\r\n:2\r\n$1\r\n2\r\n");
+            assertThat(other.call("GET", "t")).isEqualTo("2");
+            // an error while queueing aborts the whole transaction
+            assertThat(r.call("MULTI")).isEqualTo("OK");
+            assertThat(r.call("SET", "t", "9")).isEqualTo("QUEUED");
+            assertThat(r.call("SET", "t")).startsWith("-ERR wrong number of arguments");
+            assertThat(r.call("EXEC")).isEqualTo("-EXECABORT Transaction discarded because of previous errors.");
+            assertThat(r.call("MULTI")).isEqualTo("OK");
+            assertThat(r.call("SET", "t", "9")).isEqualTo("QUEUED");
+            assertThat(r.call("DISCARD")).isEqualTo("OK");
+            assertThat(other.call("GET", "t")).as("neither ran").isEqualTo("2");
+            assertThat(r.call("WATCH", "t")).startsWith("-ERR mnm does not support WATCH yet");
+        }
+    }
+
     @Test
     void quitAnswersWhatCameBeforeItThenOkThenCloses() throws Exception {
         try (LocalCluster c = LocalCluster.start(3, 3, 0);
