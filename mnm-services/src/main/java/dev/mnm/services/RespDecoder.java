@@ -79,16 +79,77 @@ final class RespDecoder extends ByteToMessageDecoder {
 
     private static List<byte[]> inline(ByteBuf in) {
         String l = line(in);
-        if (l == null) {
-            return null;
-        }
+        return l == null ? null : splitArgs(l);
+    }
+
+    /**
+     * An inline command's arguments as Redis splits them (sdssplitargs): separated by spaces;
+     * "double quotes" with the escapes \n \r \t \b \a \\ \" and \xHH; 'single quotes' with \';
+     * a closing quote must be followed by a space or the end. {@code line} holds one char per byte.
+     *
+     * @throws Bad on unbalanced quotes
+     */
+    static List<byte[]> splitArgs(String line) {
         List<byte[]> args = new ArrayList<>();
-        for (String w : l.trim().split(" +")) {
-            if (!w.isEmpty()) {
-                args.add(w.getBytes(StandardCharsets.UTF_8));
+        int i = 0;
+        int n = line.length();
+        while (true) {
+            while (i < n && Character.isWhitespace(line.charAt(i))) {
+                i++;
             }
+            if (i == n) {
+                return args;
+            }
+            StringBuilder cur = new StringBuilder();
+            char quote = 0;
+            boolean done = false;
+            while (!done) {
+                if (i == n) {
+                    if (quote != 0) {
+                        throw new Bad("unbalanced quotes in request");
+                    }
+                    break;
+                }
+                char c = line.charAt(i);
+                if (quote == '"' && c == '\\' && i + 3 < n && line.charAt(i + 1) == 'x'
+                        && hex(line.charAt(i + 2)) >= 0 && hex(line.charAt(i + 3)) >= 0) {
+                    cur.append((char) (hex(line.charAt(i + 2)) * 16 + hex(line.charAt(i + 3))));
+                    i += 4;
+                    continue;
+                }
+                if (quote == '"' && c == '\\' && i + 1 < n) {
+                    char e = line.charAt(++i);
+                    cur.append(switch (e) {
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case 't' -> '\t';
+                        case 'b' -> '\b';
+                        case 'a' -> (char) 7;
+                        default -> e;
+                    });
+                } else if (quote == '\'' && c == '\\' && i + 1 < n && line.charAt(i + 1) == '\'') {
+                    cur.append('\'');
+                    i++;
+                } else if (quote != 0 && c == quote) {
+                    if (i + 1 < n && !Character.isWhitespace(line.charAt(i + 1))) {
+                        throw new Bad("unbalanced quotes in request");
+                    }
+                    done = true;
+                } else if (quote == 0 && Character.isWhitespace(c)) {
+                    done = true;
+                } else if (quote == 0 && (c == '"' || c == '\'') && cur.isEmpty()) {
+                    quote = c;
+                } else {
+                    cur.append(c);
+                }
+                i++;
+            }
+            args.add(cur.toString().getBytes(StandardCharsets.ISO_8859_1));
         }
-        return args;
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
     }
 
     /** One CRLF-terminated line, or null if it has not fully arrived. */
@@ -104,7 +165,7 @@ final class RespDecoder extends ByteToMessageDecoder {
         if (len > Resp.MAX_LINE) {
             throw new Bad("line longer than " + Resp.MAX_LINE + " bytes");
         }
-        String s = in.toString(in.readerIndex(), len, StandardCharsets.UTF_8);
+        String s = in.toString(in.readerIndex(), len, StandardCharsets.ISO_8859_1); // one char per byte
         in.readerIndex(eol + 1);
         return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
     }

@@ -1,10 +1,12 @@
 package dev.mnm.services;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Connection commands as Redis answers them (issue 9): PING's arity, ECHO, SELECT, QUIT, a null array header. */
@@ -106,6 +108,25 @@ class RespCommandsTest {
             assertThat(r.call("DISCARD")).isEqualTo("OK");
             assertThat(other.call("GET", "t")).as("neither ran").isEqualTo("2");
             assertThat(r.call("WATCH", "t")).startsWith("-ERR mnm does not support WATCH yet");
+        }
+    }
+
+    private static List<String> split(String line) {
+        return RespDecoder.splitArgs(line).stream().map(b -> new String(b, StandardCharsets.ISO_8859_1)).toList();
+    }
+
+    /** Issue 9: an inline command with a quoted argument was split at the space. */
+    @Test
+    void inlineCommandsAreSplitAsRedisSplitsThem() throws Exception {
+        assertThat(split("SET q \"hello world\"")).containsExactly("SET", "q", "hello world");
+        assertThat(split("SET k 'a\\'b'")).containsExactly("SET", "k", "a'b");
+        assertThat(split("SET k \"tab\\there\\x41\\n\" \"\"")).containsExactly("SET", "k", "tab\there" + "A\n", "");
+        assertThatThrownBy(() -> split("SET k \"open")).hasMessage("unbalanced quotes in request");
+        assertThatThrownBy(() -> split("SET k \"a\"b")).hasMessage("unbalanced quotes in request");
+        try (LocalCluster c = LocalCluster.start(3, 3, 0); RespClient r = new RespClient(c.respAddress(1))) {
+            r.raw("SET q \"hello world\"\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(r.rawReply()).isEqualTo("+OK\r\n");
+            assertThat(r.call("GET", "q")).isEqualTo("hello world");
         }
     }
 
