@@ -160,6 +160,19 @@ final class NodeCommands {
         }
     }
 
+    /** Whether {@code key} signs what {@code pub} verifies: the pair init-config wrote. */
+    static boolean matches(java.security.PrivateKey key, java.security.PublicKey pub) throws java.security.GeneralSecurityException {
+        byte[] probe = "mnm key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.security.Signature sign = java.security.Signature.getInstance("Ed25519");
+        sign.initSign(key);
+        sign.update(probe);
+        byte[] sig = sign.sign();
+        java.security.Signature verify = java.security.Signature.getInstance("Ed25519");
+        verify.initVerify(pub);
+        verify.update(probe);
+        return verify.verify(sig);
+    }
+
     @Command(name = "node", mixinStandardHelpOptions = true,
             header = "Run one process node of the key-value service (RESP) from a cluster configuration.")
     static final class ProcessNodeCommand implements Callable<Integer> {
@@ -183,6 +196,11 @@ final class NodeCommands {
                 key = ClusterConfig.privateKey(config, id);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!matches(key, c.keys().get(id))) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "the private key of process " + id
+                        + " beside " + config + " does not match its public key in that file: every memory node would "
+                        + "refuse this process (run init-config again, or restore the key it wrote)");
             }
             KvNode node = KvNode.start(id, c.processes(), c.memoryAddresses(), key, c.processAddresses().get(id),
                     LocalCluster.config((c.memories() - 1) / 2));

@@ -44,6 +44,15 @@ class BadInputCommandTest {
         assertThat(Files.readAllBytes(dir.resolve("process-1.key"))).isNotEqualTo(key);
     }
 
+    /** Issue 9: a node with another process's key said "serving RESP" while every memory node refused it. */
+    @Test
+    void aNodeWithTheWrongKeyIsRefusedAtOnce(@TempDir Path dir) throws Exception {
+        assertThat(mnm("init-config", "--dir", dir.toString(), "--resp-port", "17390", "--memory-port", "17395").exit()).isZero();
+        Files.copy(dir.resolve("process-2.key"), dir.resolve("process-1.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        usageError(mnm("node", "--id", "1", "--config", dir.resolve("mnm.properties").toString(), "--for", "1"),
+                "does not match its public key in that file: every memory node would refuse this process");
+    }
+
     @Test
     void kvRefusesAPortOutOfRange() {
         usageError(mnm("kv", "--port", "99999", "get", "x"), "--port must be between 1 and 65535: 99999");
