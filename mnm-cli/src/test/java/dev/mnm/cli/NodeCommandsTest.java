@@ -61,7 +61,15 @@ class NodeCommandsTest {
             }
         }
         assertThat(ok).isEqualTo("+OK");
-        assertThat(call(base + 2, "GET", "k")).isEqualTo("v");
+        String got = null;
+        for (int attempt = 0; attempt < 50 && !"v".equals(got); attempt++) { // process 3 may still be starting
+            try {
+                got = call(base + 2, "GET", "k");
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(got).isEqualTo("v");
         for (Thread t : nodes) {
             t.join(20_000);
         }

@@ -85,4 +85,47 @@ class KvCommandsTest {
         assertThat(r("FLUSHALL", "async")).isEqualTo("+OK");
         assertThat(r("DBSIZE")).isEqualTo(":0");
     }
+
+    @Test
+    void keysMatchesRedisGlobs() {
+        r("MSET", "user:1", "a", "user:2", "b", "user:10", "c", "admin", "d", "h*llo", "e");
+        assertThat(r("KEYS", "user:?")).isEqualTo("*2 $6 user:1 $6 user:2");
+        assertThat(r("KEYS", "user:*")).isEqualTo("*3 $6 user:1 $7 user:10 $6 user:2");
+        assertThat(r("KEYS", "[au]*n")).isEqualTo("*1 $5 admin");
+        assertThat(r("KEYS", "user:[^1]")).isEqualTo("*1 $6 user:2");
+        assertThat(r("KEYS", "user:[0-1]*")).isEqualTo("*2 $6 user:1 $7 user:10");
+        assertThat(r("KEYS", "h\\*llo")).isEqualTo("*1 $5 h*llo");
+        assertThat(r("KEYS", "nothing*")).isEqualTo("*0");
+    }
+
+    /** SCAN returns every key present throughout at least once, though keys are added and deleted between calls. */
+    @Test
+    void scanReturnsEveryKeyThatStaysWhateverChangesBetweenCalls() {
+        java.util.Set<String> stay = new java.util.HashSet<>();
+        for (int k = 0; k < 500; k++) {
+            r("SET", "s" + k, "v");
+            if (k % 3 != 0) {
+                stay.add("s" + k);
+            }
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String cursor = "0";
+        int calls = 0;
+        do {
+            byte[] reply = sm.apply(KvStateMachine.encode(KvStateMachineTest.args("SCAN", cursor, "COUNT", "37"))).toArray();
+            String[] lines = new String(reply, StandardCharsets.UTF_8).split("\r\n");
+            cursor = lines[2];
+            for (int i = 5; i < lines.length; i += 2) {
+                seen.add(lines[i]);
+            }
+            r("DEL", "s" + (3 * calls)); // a key that does not stay goes
+            r("SET", "new" + calls, "v"); // and others come
+            calls++;
+        } while (!cursor.equals("0") && calls < 1000);
+        assertThat(seen).containsAll(stay);
+        assertThat(calls).isBetween(10, 40);
+        assertThat(r("SCAN", "0", "MATCH", "s1?", "COUNT", "1000")).as("s10..s19 but the 3 deleted").startsWith("*2 $1 0 *7 $3 s1");
+        assertThat(r("SCAN", "x")).isEqualTo("-ERR invalid cursor");
+        assertThat(r("SCAN", "0", "COUNT", "0")).isEqualTo("-ERR syntax error");
+    }
 }
