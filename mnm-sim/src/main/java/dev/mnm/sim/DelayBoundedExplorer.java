@@ -146,7 +146,7 @@ public final class DelayBoundedExplorer {
         List<Step> pending = new ArrayList<>();
         List<Step> held = new ArrayList<>();
         for (Step s : world.events()) {
-            if (input(s) > 0 && world.emitted(input(s)) > bounds.emissions()) {
+            if (Explorer.input(s) > 0 && world.emitted(Explorer.input(s)) > bounds.emissions()) {
                 heldBack++;
             } else if (delayed.contains(s)) {
                 held.add(s);
@@ -279,15 +279,6 @@ public final class DelayBoundedExplorer {
             }
         }
         return out;
-    }
-
-    private static int input(Step s) {
-        return switch (s) {
-            case Step.Deliver d -> d.to();
-            case Step.Reply r -> r.process();
-            case Step.Timer t -> t.process();
-            default -> 0;
-        };
     }
 
     private void judgeTermination() {

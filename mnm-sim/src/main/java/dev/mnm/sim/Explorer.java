@@ -303,7 +303,7 @@ public final class Explorer {
     }
 
     /** The process whose input {@code s} is (a message, reply, timer, Ω output or crash of it), or 0. */
-    private static int input(Step s) {
+    static int input(Step s) {
         return switch (s) {
             case Step.Deliver d -> d.to();
             case Step.Reply r -> r.process();
