@@ -22,12 +22,16 @@ import java.util.Optional;
  * <h2>The schedules searched</h2>
  * The default next step is the oldest pending event not delayed (the order of {@link
  * StepWorld#events()}: by when each became pending). A <em>delay</em> takes an event out of that
- * order: it is held back until the search chooses to take it (at any later step, at no cost) or
- * until nothing else is pending (then the oldest delayed event goes next). Taking the j-th
- * pending event instead of the first delays the j−1 before it and costs j−1. A delayed memory
- * execution holds back its whole (process, memory) queue pair, which keeps FIFO order; taking it
- * ends its delay. Ω changes and crashes may come before any step, within their bounds. Every path
- * is a schedule of the model, so every violation found is real and replays with {@link Replay}.
+ * order: it is held back until the search chooses to take it, at no cost, right before a later
+ * default step that concerns the same process or memory (taking it earlier would change only
+ * ages), or until nothing else is pending (then the oldest delayed event goes next). Taking the
+ * j-th pending event instead of the first delays the j−1 before it and costs j−1. A reply is never
+ * delayed (delaying the execution that produced it has the same effect on its process). A delayed
+ * memory execution holds back its whole (process, memory) queue pair, which keeps FIFO order;
+ * taking it ends its delay. Ω changes — a process told that it leads — and crashes may come
+ * before any step, within their bounds; with a crash allowed, the search also starts with each
+ * process dead before Ω first speaks (a leader that died at once). Every path is a schedule of the
+ * model, so every violation found is real and replays with {@link Replay}.
  *
  * <h2>Reduction, and its limit</h2>
  * A search state is the world's {@link StepWorld#fingerprint()} (which includes the step count and

@@ -22,7 +22,10 @@ import java.util.function.Consumer;
  * issued after s was known committed covers a quorum that meets Q0, so its highest entry at s has
  * a number ≥ b0 and the value v. A commit point is a fact that stays true, so it may come from any
  * earlier read; values never do — the bug of issue 7 kind 3 was to merge slot values across reads
- * taken at different times and apply one from before the commit.
+ * taken at different times and apply one from before the commit. So when a read's window is full
+ * of entries none of which carries a commit point above the applied one (a leader wrote more than
+ * a window at once, then went idle), the follower reads further ahead for the commit point alone
+ * (liveness: it stayed behind for good before; the delay-bounded explorer found it).
  *
  * <p>With compaction the register of s also holds later positions s + kS once a snapshot above s
  * is durable ({@link Snapshots}); if Q0's memory in the read has moved on so, the other entries
