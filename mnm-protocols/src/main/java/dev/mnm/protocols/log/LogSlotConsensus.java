@@ -38,17 +38,28 @@ final class LogSlotConsensus implements ConsensusAlgorithm {
 
     /** The log as it is. */
     static LogSlotConsensus log() {
-        return new LogSlotConsensus("log", (env, cfg, sm) -> new ReplicatedLog(env, cfg, sm) {
-            @Override
-            boolean runsFailureDetector() {
-                return false;
-            }
+        return new LogSlotConsensus("log", Explored::new);
+    }
 
-            @Override
-            boolean waitsForFirstRead() {
-                return false;
-            }
-        });
+    /**
+     * The log as the explorer runs it: Ω comes from the explorer (no heartbeat detector), and no
+     * process restarts, so none need read the minProps before its first recovery. A test extends
+     * it to build a mutant.
+     */
+    static class Explored extends ReplicatedLog {
+        Explored(Env env, Config cfg, StateMachine sm) {
+            super(env, cfg, sm);
+        }
+
+        @Override
+        boolean runsFailureDetector() {
+            return false;
+        }
+
+        @Override
+        boolean waitsForFirstRead() {
+            return false;
+        }
     }
 
     @Override

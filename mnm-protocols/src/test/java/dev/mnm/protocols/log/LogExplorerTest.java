@@ -64,17 +64,7 @@ class LogExplorerTest {
 
     @Test
     void theDelayBoundedSearchCatchesTheLeaderThatDropsWhatPhaseOneFound() {
-        Explorer.Result r = delayBounded(new LogSlotConsensus("log-drops-phase-1", (env, cfg, sm) -> new ReplicatedLog(env, cfg, sm) {
-            @Override
-            boolean runsFailureDetector() {
-                return false;
-            }
-
-            @Override
-            boolean waitsForFirstRead() {
-                return false;
-            }
-
+        Explorer.Result r = delayBounded(new LogSlotConsensus("log-drops-phase-1", (env, cfg, sm) -> new LogSlotConsensus.Explored(env, cfg, sm) {
             @Override
             boolean adoptsRecoveredEntries() {
                 return false;
