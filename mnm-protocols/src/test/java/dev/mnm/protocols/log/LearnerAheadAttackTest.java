@@ -77,13 +77,8 @@ class LearnerAheadAttackTest {
         assertThat(LogAdversarialSweepTest.check(seqs, acked)).as(seqs + "\n" + outcomes + "\n" + w.steps()).isNull();
     }
 
-    /**
-     * The liveness bug the change fixes: p1 writes c0..c3 at once (each carries commit point 0),
-     * all acknowledged, then c4 (commit point 4), and goes idle. Follower p3's window [0, 2) is
-     * full and says nothing is committed; it must read on to c4's commit point and apply c0..c3.
-     */
-    @Test
-    void aFollowerReadsPastAFullWindowToTheCommitPoint() {
+    /** p1 writes c0..c3 at once (each carries commit point 0), all acknowledged, then c4 (commit point 4). */
+    private void burstThenOne() {
         for (int k = 0; k < 4; k++) {
             submit(1, "c" + k);
         }
@@ -91,6 +86,16 @@ class LearnerAheadAttackTest {
         w.drain(1, 1, 2, 3);
         submit(1, "c4");
         w.drain(1, 1, 2, 3);
+    }
+
+    /**
+     * The liveness bug the change fixes: p1 writes c0..c3 at once (each carries commit point 0),
+     * all acknowledged, then c4 (commit point 4), and goes idle. Follower p3's window [0, 2) is
+     * full and says nothing is committed; it must read on to c4's commit point and apply c0..c3.
+     */
+    @Test
+    void aFollowerReadsPastAFullWindowToTheCommitPoint() {
+        burstThenOne();
         assertThat(acked).containsKeys("c0", "c1", "c2", "c3", "c4");
         follow(3, 1, 2, 3);
         assertSafe();
@@ -151,13 +156,7 @@ class LearnerAheadAttackTest {
      */
     @Test
     void anAheadReadLeftOutAcrossALeadershipDoesNotStallTheFollower() {
-        for (int k = 0; k < 4; k++) {
-            submit(1, "c" + k);
-        }
-        w.drain(1, 1, 2, 3);
-        w.drain(1, 1, 2, 3);
-        submit(1, "c4");
-        w.drain(1, 1, 2, 3);
+        burstThenOne();
         // p3's read at [0, 2): full, commit point 0 → an ahead read is issued
         logs[3].learner().poll();
         w.drain(3, 1, 2);
